@@ -1,0 +1,2 @@
+/** Normalised Slurm job → cc-backend start/stop events. */
+export { jobEvents, type MappingOptions, type MappingResult } from './events.js';
