@@ -1,2 +1,4 @@
 /** Normalised Slurm job → cc-backend start/stop events. */
-export { jobEvents, type MappingOptions, type MappingResult } from './events.js';
+export { jobEvents, sharedFor, type MappingOptions, type MappingResult } from './events.js';
+export { stopState, hasRun, type StopStateDecision } from './state.js';
+export { slurmInfo } from './slurm-info.js';
