@@ -1,0 +1,136 @@
+/**
+ * From Slurm JSON to outbox entries: read (slurm/), diff against the emitted set, map (mapping/)
+ * only what is new, encode with the deterministic Nats-Msg-Id.
+ */
+import { encodeEventMessage, eventMsgId, type JobEvent, type Logger, type MessageFormat } from '@cc-slurm-bridge/shared';
+import { readSlurmJobs, type SlurmJob, type SlurmWarning } from './slurm/mod.js';
+import { jobEvents } from './mapping/mod.js';
+import type { Outbox, OutboxEntry } from './outbox/outbox.js';
+
+/** Slurm base states after which a job will not run again under the same start time. */
+export const FINAL_STATES = new Set([
+  'COMPLETED',
+  'FAILED',
+  'CANCELLED',
+  'TIMEOUT',
+  'NODE_FAIL',
+  'PREEMPTED',
+  'OUT_OF_MEMORY',
+  'BOOT_FAIL',
+  'DEADLINE',
+  'SPECIAL_EXIT',
+  'REVOKED',
+]);
+
+export function isEnded(job: SlurmJob): boolean {
+  return FINAL_STATES.has(job.state) && job.endTime !== undefined && !job.stateFlags.includes('COMPLETING');
+}
+
+export function hasStarted(job: SlurmJob): boolean {
+  return job.startTime !== undefined && job.startTime > 0 && job.state !== 'PENDING';
+}
+
+export class SlurmParseError extends Error {}
+
+/** Reads a Slurm job-list document; throws SlurmParseError when it is not one. */
+export function parseJobs(text: string, cluster: string, logger?: Logger): SlurmJob[] {
+  const r = readSlurmJobs(text, { cluster });
+  if (!r.ok) throw new SlurmParseError(r.error.message);
+  logWarnings(r.value.warnings, logger);
+  return r.value.jobs;
+}
+
+function logWarnings(ws: readonly SlurmWarning[], logger: Logger | undefined): void {
+  if (!logger || !ws.length) return;
+  for (const w of ws.slice(0, 5)) logger.debug({ jobId: w.jobId, field: w.field }, w.message);
+  if (ws.length > 5) logger.debug({ more: ws.length - 5 }, 'more Slurm warnings');
+}
+
+export interface EventContext {
+  cluster: string;
+  natsSubject: string;
+  format: MessageFormat;
+  gpuPciAddrs?: Record<string, string[]>;
+  ignoreHosts?: string;
+  source?: string;
+  logger?: Logger;
+}
+
+export function toEntry(ev: JobEvent, ctx: Pick<EventContext, 'natsSubject' | 'format'>, at = Date.now()): OutboxEntry {
+  const m = encodeEventMessage(ev, { natsSubject: ctx.natsSubject, format: ctx.format });
+  const cluster = ev.body.cluster ?? '';
+  const startTime = ev.body.startTime ?? 0;
+  return {
+    id: m.msgId,
+    subject: m.subject,
+    headers: m.headers,
+    data: Buffer.from(m.data.buffer, m.data.byteOffset, m.data.byteLength).toString('utf8'),
+    event: ev.event,
+    cluster,
+    jobKey: `${cluster}:${ev.body.jobId}:${startTime}`,
+    time: ev.event === 'start_job' ? startTime : ev.body.stopTime,
+    at,
+  };
+}
+
+export interface Selection {
+  /** Map starts of running jobs and starts+stops of ended jobs (default both). */
+  running?: boolean;
+  ended?: boolean;
+}
+
+export interface Collected {
+  entries: OutboxEntry[];
+  /** Jobs mapped (i.e. with something new). */
+  mapped: number;
+  /** Ended jobs that are still G1 placeholders (to be read again). */
+  placeholders: SlurmJob[];
+}
+
+/**
+ * The new events of these jobs: a job whose relevant event is already in the emitted set is not
+ * even mapped (the diff is a map lookup). Starts of running jobs that are already known are
+ * touched so the emitted set keeps them while the job runs.
+ */
+export function collectNew(jobs: readonly SlurmJob[], outbox: Outbox, ctx: EventContext, sel: Selection = {}): Collected {
+  const out: Collected = { entries: [], mapped: 0, placeholders: [] };
+  const observedAt = Math.floor(Date.now() / 1000);
+  const seen = new Set<string>();
+  for (const job of jobs) {
+    if (!hasStarted(job)) continue;
+    const ended = isEnded(job);
+    if (ended ? sel.ended === false : sel.running === false) continue;
+    const startId = eventMsgId(ctx.cluster, job.jobId, job.startTime!, 'start_job');
+    if (!ended) {
+      if (outbox.has(startId)) {
+        outbox.touch(startId);
+        continue;
+      }
+    } else {
+      const stopId = eventMsgId(ctx.cluster, job.jobId, job.startTime!, 'stop_job');
+      if (outbox.has(stopId)) continue;
+      if (job.placeholder) {
+        out.placeholders.push(job);
+        continue;
+      }
+    }
+    const r = jobEvents(job, {
+      cluster: ctx.cluster,
+      ...(ctx.gpuPciAddrs ? { gpuPciAddrs: ctx.gpuPciAddrs } : {}),
+      ...(ctx.ignoreHosts ? { ignoreHosts: ctx.ignoreHosts } : {}),
+      ...(ctx.source ? { source: ctx.source } : {}),
+      observedAt,
+    });
+    logWarnings(r.warnings, ctx.logger);
+    if (!r.events.length) continue;
+    out.mapped++;
+    for (const ev of r.events) {
+      const st = ev.body.startTime ?? 0;
+      const id = eventMsgId(ctx.cluster, ev.body.jobId, st, ev.event);
+      if (outbox.has(id) || seen.has(id)) continue;
+      seen.add(id);
+      out.entries.push(toEntry(ev, ctx));
+    }
+  }
+  return out;
+}
