@@ -83,9 +83,9 @@ function expandItem(item: string): string[] {
     const close = item.indexOf(']', open);
     if (close < 0) throw new HostlistError(`unclosed '[' in ${JSON.stringify(item)}`);
     const values = expandRanges(item.slice(open + 1, close), item);
+    if (results.length * values.length > MAX_HOSTLIST_HOSTS) throw new HostlistError(`hostlist item ${JSON.stringify(item)} expands to too many hosts`);
     const next: string[] = [];
     for (const r of results) for (const v of values) next.push(r + lit + v);
-    if (next.length > MAX_HOSTLIST_HOSTS) throw new HostlistError(`hostlist item ${JSON.stringify(item)} expands to too many hosts`);
     results = next;
     i = close + 1;
   }
