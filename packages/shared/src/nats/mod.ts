@@ -1,0 +1,51 @@
+// Public NATS helpers of @cc-slurm-bridge/shared: settings, connection, stream/consumer setup.
+export {
+  NatsSetupError,
+  isNatsSetupError,
+  type NatsSetupErrorCode,
+} from './errors.js';
+export {
+  natsSettingsShape,
+  natsSettingsSchema,
+  parseNatsSettings,
+  NATS_SECRET_KEYS,
+  dlqStreamNameOf,
+  eventStreamSubject,
+  dlqSubjectPrefix,
+  dlqStreamSubject,
+  dlqSubject,
+  natsServerUrls,
+  parseServerEntry,
+  natsSettingsProblems,
+  assertNatsSettings,
+  natsTlsRequested,
+  isValidSubjectPrefix,
+  type NatsSettings,
+  type NatsSettingsInput,
+} from './settings.js';
+export {
+  natsConnectionOptions,
+  connectNats,
+  toNatsSetupError,
+  redactServer,
+  silentNatsLogger,
+  NATS_RECONNECT_TIME_WAIT_MS,
+  type NatsLogger,
+  type ConnectNatsOptions,
+} from './connect.js';
+export {
+  ensureEventStream,
+  ensureDlqStream,
+  ensureForwarderConsumer,
+  ensureJetStreamResources,
+  eventStreamConfig,
+  dlqStreamConfig,
+  forwarderConsumerConfig,
+  secondsToNanos,
+  daysToNanos,
+  MIN_NATS_SERVER_VERSION,
+  type EnsureOptions,
+  type ManagedStreamConfig,
+  type ManagedConsumerConfig,
+  type JetStreamResources,
+} from './streams.js';
