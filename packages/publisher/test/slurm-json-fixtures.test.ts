@@ -764,7 +764,7 @@ function checkJob(file: string, j: SlurmJob, row: Row): void {
   assert.equal(j.placeholder, row.placeholder ?? false, `${at} placeholder`);
   if (row.hw !== undefined) {
     for (const a of j.allocation) {
-      const want = row.hw[a.hostname];
+      const want: string | undefined = row.hw[a.hostname];
       assert.deepEqual(a.hwthreads, want === undefined ? undefined : ranges(want), `${at} hwthreads of ${a.hostname}`);
     }
   } else {
