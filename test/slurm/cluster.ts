@@ -24,7 +24,7 @@ import {
 } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 // ---------------------------------------------------------------------------------------------
@@ -529,7 +529,7 @@ export class SlurmCluster {
     this.log = opts.log ?? defaultLog();
     const base = opts.base ?? process.env.SLURM_TEST_BASE;
     if (base) {
-      this.base = base;
+      this.base = resolve(base);
       this.createdBase = false;
     } else {
       this.base = mkdtempSync(join(tmpdir(), 'slurm-'));
@@ -691,6 +691,7 @@ export class SlurmCluster {
           started.push('mariadbd');
         } catch (e) {
           if (this.opts.mariadb === 'private') throw e;
+          await stopPids(this.base, ['mariadbd'], 5000, this.log); // in case it half-started
           const msg = `private mariadbd failed, falling back to the shared MariaDB on 127.0.0.1:3306: ${(e as Error).message}`;
           this.log(msg);
           warnings.push(msg);
@@ -716,11 +717,11 @@ export class SlurmCluster {
     // slurmctld ----------------------------------------------------------------------------
     let ctldLogOffset = -1;
     let ctld = this.ownedPid('slurmctld');
-    if (ctld && ctldConfChanged) {
+    const running = Object.keys(this.pids()).filter((n) => n === 'slurmctld' || n.startsWith('slurmd-'));
+    if (ctldConfChanged && running.length) {
       // the config changed under a running cluster: restart slurmctld and all slurmd
       this.log('slurm.conf changed: restarting slurmctld and slurmd');
-      const names = Object.keys(this.pids()).filter((n) => n === 'slurmctld' || n.startsWith('slurmd-'));
-      await stopPids(this.base, names, 10_000, this.log);
+      await stopPids(this.base, running, 10_000, this.log);
       ctld = null;
     }
     if (!ctld) {
@@ -1054,7 +1055,10 @@ export class SlurmCluster {
           `--tmpdir=${this.p('run', 'mysql-tmp')}`,
         ],
         { timeoutMs: 120_000 },
-      );
+      ).catch((e: unknown) => {
+        rmSync(datadir, { recursive: true, force: true }); // no half-initialised datadir next time
+        throw e;
+      });
     }
     rmSync(sock, { force: true });
     await launch(
@@ -1230,7 +1234,13 @@ export class SlurmCluster {
       `job ${jobId} in state ${want.join('|')} with a complete sacct record`,
       timeoutMs,
       async () => {
-        const doc = await this.sacctJson(['-j', String(jobId)]);
+        let doc: SacctJson;
+        try {
+          doc = await this.sacctJson(['-j', String(jobId)]);
+        } catch (e) {
+          last = (e as Error).message; // transient (slurmdbd busy): keep polling until the deadline
+          return undefined;
+        }
         // a job id can repeat in the DB when slurmctld state was discarded: take the newest record
         const job = doc.jobs
           .filter((j) => j.job_id === jobId)
@@ -1366,6 +1376,7 @@ function socketInodesUnder(dir: string): Set<string> {
 
 /** slurmstepd processes that belong to this base (cwd in base, SLURM_CONF, or a socket in our spool), plus their descendants. */
 export function leftoverStepds(base: string): number[] {
+  base = resolve(base);
   const spool = join(base, 'spool');
   const conf = join(base, 'etc', 'slurm.conf');
   const inodes = socketInodesUnder(spool);
@@ -1416,6 +1427,7 @@ export async function stopCluster(
   opts: { purge?: boolean; timeoutMs?: number; log?: (m: string) => void } = {},
 ): Promise<StopResult> {
   const t0 = Date.now();
+  base = resolve(base);
   const log = opts.log ?? defaultLog();
   const timeoutMs = opts.timeoutMs ?? 10_000;
   const conf = join(base, 'etc', 'slurm.conf');
