@@ -22,3 +22,6 @@ export { encodeEventMessage, decodeEventMessage, type EventMessage, type Message
 export { parseConfig, loadConfigFile, readSecretFile, envVarFor, ConfigError, type ConfigErrorCode, type ParseConfigOptions } from './config/load.js';
 export { nearestKey } from './config/suggest.js';
 export { createLogger, silentLogger, redactSecrets, type Logger, type CreateLoggerOptions } from './log.js';
+
+// NATS settings, connection and stream/consumer setup (DESIGN §4)
+export * from './nats/mod.js';
