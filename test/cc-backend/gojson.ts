@@ -211,8 +211,15 @@ class Scanner {
         continue;
       }
       if (c < 0x80) {
-        out += String.fromCharCode(c);
-        this.pos++;
+        // Fast path: a run of plain ASCII characters.
+        let end = this.pos + 1;
+        for (;;) {
+          const d = this.b[end];
+          if (d === undefined || d < 0x20 || d >= 0x80 || d === 0x22 || d === 0x5c) break;
+          end++;
+        }
+        out += Buffer.from(this.b.buffer, this.b.byteOffset + this.pos, end - this.pos).toString('latin1');
+        this.pos = end;
         continue;
       }
       const [cp, w] = decodeRune(this.b, this.pos);
@@ -334,7 +341,10 @@ export type GoJsonValue =
   | GoStruct
   | RawJson;
 
+const NEEDS_ESCAPE = /["\\\u0000-\u001f<>&\u2028\u2029\ud800-\udfff]/;
+
 export function goString(s: string): string {
+  if (!NEEDS_ESCAPE.test(s)) return '"' + s + '"';
   let out = '"';
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
