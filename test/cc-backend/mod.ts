@@ -63,6 +63,8 @@ export interface FakeCcBackend {
   readonly faults: FaultControls;
   /** Runs the commit-job task now (job_cache → job). Returns how many rows reached job. */
   commitNow(): number;
+  /** Runs cc-backend's optional stop-jobs-exceeding-walltime task now: overrunning running jobs become failed (§9.26). */
+  stopJobsExceedingWalltime(): number;
   /** Changes the commit interval (0 = commit right after every start). */
   setCommitInterval(ms: number): void;
   /** Toggles NATS job ingestion mode (REST start_job/stop_job answer 404 while on). */
@@ -116,6 +118,7 @@ export async function startFakeCcBackend(opts: FakeCcBackendOptions = {}): Promi
     counters: () => s.observer.counters(),
     faults,
     commitNow: () => s.commitNow(),
+    stopJobsExceedingWalltime: () => s.stopJobsExceedingWalltime(),
     setCommitInterval: (ms) => s.setCommitInterval(ms),
     setNatsMode: (on) => {
       s.natsMode = on;

@@ -194,6 +194,12 @@ export class CcBackendServer {
     return this.store.commit(this.now());
   }
 
+  /** Runs the stop-jobs-exceeding-walltime task now (§9.26). */
+  stopJobsExceedingWalltime(): number {
+    const nowMs = this.now();
+    return this.store.failJobsExceedingWalltime(BigInt(Math.floor(nowMs / 1000)), nowMs);
+  }
+
   rotateKeys(): string {
     this.keys = generateKeyPair();
     return this.jwt;
@@ -420,6 +426,8 @@ export class CcBackendServer {
           return json(200, this.observer.counters());
         case 'POST commit':
           return json(200, { committed: this.commitNow() });
+        case 'POST walltime-task':
+          return json(200, { failed: this.stopJobsExceedingWalltime() });
         case 'GET token':
           return json(200, { jwt: this.jwt });
         case 'POST token':

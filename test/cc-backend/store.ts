@@ -177,6 +177,24 @@ export class JobStore {
     r.stoppedAt = nowMs;
   }
 
+  /**
+   * The optional stop-jobs-exceeding-walltime task (§9.26): running `job` rows (not job_cache) with
+   * walltime > 0 whose start_time + walltime lies before `nowSec` become failed, duration 0,
+   * monitoring_status 2. Returns how many rows changed.
+   */
+  failJobsExceedingWalltime(nowSec: bigint, nowMs = Date.now()): number {
+    let n = 0;
+    for (const r of this.main) {
+      if (r.jobState !== 'running' || r.walltime <= 0n || !(r.startTime + r.walltime < nowSec)) continue;
+      r.jobState = 'failed';
+      r.duration = 0;
+      r.monitoringStatus = 2;
+      r.stoppedAt = nowMs;
+      n++;
+    }
+    return n;
+  }
+
   /** AddTagOrCreate after the scope check: find or create the tag, then link it to job `jobDbId`. */
   addTag(jobDbId: bigint, type: string, name: string, scope: string): DbResult<bigint> {
     let tag = this.tags.find((t) => t.type === type && t.name === name && t.scope === scope);
