@@ -20,8 +20,7 @@ export type GoType =
   | { k: 'struct'; name: string; goName: string; fields: GoField[] }
   | { k: 'ptr'; elem: GoType }
   | { k: 'slice'; elem: GoType; name: string }
-  | { k: 'map'; elem: GoType; name: string }
-  | { k: 'any'; name: 'interface {}' };
+  | { k: 'map'; elem: GoType; name: string };
 
 export interface GoField {
   json: string;
@@ -39,8 +38,7 @@ export type GoValue =
   | GoValue[]
   | Map<string, GoValue>
   | { [field: string]: GoValue }
-  | GoSlice
-  | AnyValue;
+  | GoSlice;
 
 /** A Go slice while decoding: a backing array (its length is the capacity) and a length. */
 class GoSlice {
@@ -50,11 +48,6 @@ class GoSlice {
   ) {}
 }
 
-/** A value decoded into interface{} (used for JWT claims): plain JS JSON values, numbers as float64. */
-export class AnyValue {
-  constructor(readonly v: unknown) {}
-}
-
 export const T = {
   int64: { k: 'int', name: 'int64', bits: 64 } as GoType,
   int32: { k: 'int', name: 'int32', bits: 32 } as GoType,
@@ -62,7 +55,6 @@ export const T = {
   float64: { k: 'float', name: 'float64' } as GoType,
   string: { k: 'string', name: 'string' } as GoType,
   bool: { k: 'bool', name: 'bool' } as GoType,
-  any: { k: 'any', name: 'interface {}' } as GoType,
   named: (name: string): GoType => ({ k: 'string', name }),
   ptr: (elem: GoType): GoType => ({ k: 'ptr', elem }),
   slice: (elem: GoType, name: string): GoType => ({ k: 'slice', elem, name }),
@@ -137,7 +129,6 @@ class DecodeState {
       if (node.kind === 'null') return null;
       return this.value(node, t.elem, cur ?? zeroValue(t.elem));
     }
-    if (t.k === 'any') return new AnyValue(plain(node));
     switch (node.kind) {
       case 'null':
         return t.k === 'slice' || t.k === 'map' ? null : cur;
@@ -269,7 +260,7 @@ function materialize(v: GoValue): GoValue {
     for (const [k, x] of v) v.set(k, materialize(x));
     return v;
   }
-  if (v !== null && typeof v === 'object' && !(v instanceof AnyValue) && !Array.isArray(v)) {
+  if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
     for (const k of Object.keys(v)) (v as { [f: string]: GoValue })[k] = materialize((v as { [f: string]: GoValue })[k] ?? null);
   }
   return v;
