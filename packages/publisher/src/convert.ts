@@ -148,16 +148,23 @@ function started(j: SlurmJob): boolean {
  * with db records of the same run. Exported for tests and for the daemon.
  */
 export function mergeRecords(ctld: readonly SlurmJob[], db: readonly SlurmJob[]): SlurmJob[] {
+  // Runs by job id, so large inputs merge in linear time; output keeps first-seen order.
   const out: SlurmJob[] = [];
+  const byId = new Map<number, number[]>();
+  const find = (j: SlurmJob) => (byId.get(j.jobId) ?? []).find((i) => sameRun(out[i] as SlurmJob, j));
+  const add = (j: SlurmJob) => {
+    byId.set(j.jobId, [...(byId.get(j.jobId) ?? []), out.length]);
+    out.push(j);
+  };
   for (const c of ctld) {
-    const i = out.findIndex((o) => sameRun(o, c));
-    if (i < 0) out.push(c);
+    const i = find(c);
+    if (i === undefined) add(c);
     else out[i] = mergeCtld(out[i] as SlurmJob, c);
   }
   for (const d of db) {
-    const i = out.findIndex((o) => sameRun(o, d));
-    if (i < 0) {
-      out.push(d);
+    const i = find(d);
+    if (i === undefined) {
+      add(d);
       continue;
     }
     const cur = out[i] as SlurmJob;

@@ -71,7 +71,7 @@ export function readSlurmDocument(doc: unknown, opts: ReadSlurmOptions = {}): Re
   if (records.length > 0 && objects.length === 0) {
     return err(new SlurmReadError('not_a_job_list', 'not a Slurm job list: "jobs" holds no objects'));
   }
-  const families = objects.map(sniffFamily);
+  const families = records.map((r) => (isObj(r) ? sniffFamily(r) : undefined));
   if (objects.length > 0 && families.every((f) => f === undefined) && objects.every((o) => !('job_id' in o))) {
     return err(new SlurmReadError('not_a_job_list', 'not a Slurm job list: the records have neither job_id nor job state fields'));
   }
@@ -92,7 +92,7 @@ export function readSlurmDocument(doc: unknown, opts: ReadSlurmOptions = {}): Re
       return;
     }
     const ctx: RecordContext = { jobId, warnings };
-    const fam = families[objects.indexOf(rec)] ?? family;
+    const fam = families[i] ?? family;
     if (fam !== family) {
       warnings.push({ jobId, field: 'job', message: `a ${fam} record in a ${family} document; read as ${fam}` });
     }
