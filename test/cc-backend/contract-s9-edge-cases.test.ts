@@ -54,7 +54,7 @@ test('§9.26 stop-jobs-exceeding-walltime marks overrunning jobs failed (duratio
 });
 
 test('§9.22 large payloads: a multi-MB jobScript round-trips through GET ?with-metadata', async () => {
-  const script = '#!/bin/bash\n' + 'echo "<&>"\n'.repeat(200_000);
+  const script = '#!/bin/bash\n# <&> "quoted" C:\\tmp\n' + 'srun ./a.out --input /scratch/data --threads 72\n'.repeat(45_000);
   const body = startBody({ project: 'big', metaData: { jobScript: script } });
   assert.equal((await call(cc, 'POST', START, { body })).status, 201);
   cc.commitNow();

@@ -23,6 +23,8 @@ export class GoJsonError extends Error {}
 
 class Incomplete extends Error {}
 
+const SIMPLE_ESCAPES: Record<number, string> = { 0x22: '"', 0x5c: '\\', 0x2f: '/', 0x62: '\b', 0x66: '\f', 0x6e: '\n', 0x72: '\r', 0x74: '\t' };
+
 const isSpace = (c: number): boolean => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
 
 /** Go's quoteChar: how the scanner shows an offending byte (bytes ≥ 0x80 show as Latin-1 runes). */
@@ -85,9 +87,30 @@ function decodeRune(b: Uint8Array, i: number): [number, number] {
   return [0xfffd, 1];
 }
 
+const fatalUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** UTF-8 bytes → string, invalid sequences replaced rune by rune as Go does. */
+function decodeUtf8(b: Buffer, start: number, end: number, ascii: boolean): string {
+  if (ascii) return b.toString('latin1', start, end);
+  try {
+    return fatalUtf8.decode(b.subarray(start, end));
+  } catch {
+    let out = '';
+    for (let i = start; i < end; ) {
+      const [cp, w] = decodeRune(b, i);
+      out += String.fromCodePoint(cp);
+      i += w;
+    }
+    return out;
+  }
+}
+
 class Scanner {
   pos = 0;
-  constructor(readonly b: Uint8Array) {}
+  readonly b: Buffer;
+  constructor(bytes: Uint8Array) {
+    this.b = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
 
   peek(): number | undefined {
     return this.b[this.pos];
@@ -171,61 +194,57 @@ class Scanner {
   /** Scans a string starting at the opening quote and returns its decoded value (Go unquote rules). */
   string(): string {
     this.pos++;
-    let out = '';
+    const parts: string[] = [];
+    let runStart = this.pos;
+    let ascii = true;
+    const flush = (): void => {
+      if (this.pos > runStart) parts.push(decodeUtf8(this.b, runStart, this.pos, ascii));
+    };
     for (;;) {
       const c = this.need();
       if (c === 0x22) {
+        flush();
         this.pos++;
-        return out;
+        return parts.join('');
       }
       if (c < 0x20) this.fail(c, 'in string literal');
-      if (c === 0x5c) {
+      if (c !== 0x5c) {
+        if (c >= 0x80) ascii = false;
         this.pos++;
-        const e = this.need();
-        const simple: Record<number, string> = { 0x22: '"', 0x5c: '\\', 0x2f: '/', 0x62: '\b', 0x66: '\f', 0x6e: '\n', 0x72: '\r', 0x74: '\t' };
-        const s = simple[e];
-        if (s !== undefined) {
-          out += s;
-          this.pos++;
-          continue;
-        }
+        continue;
+      }
+      flush();
+      this.pos++;
+      const e = this.need();
+      const simple = SIMPLE_ESCAPES[e];
+      if (simple !== undefined) {
+        parts.push(simple);
+        this.pos++;
+      } else {
         if (e !== 0x75) this.fail(e, 'in string escape code');
         this.pos++;
-        const u1 = this.hex4();
-        if (u1 >= 0xd800 && u1 < 0xdc00) {
-          // A high surrogate needs a following \uDC00-\uDFFF escape, else it becomes U+FFFD.
-          const save = this.pos;
-          if (this.b[this.pos] === 0x5c && this.b[this.pos + 1] === 0x75) {
-            this.pos += 2;
-            const u2 = this.hex4();
-            if (u2 >= 0xdc00 && u2 < 0xe000) {
-              out += String.fromCharCode(u1, u2);
-              continue;
-            }
-            this.pos = save;
-          }
-          out += '\ufffd';
-        } else if (u1 >= 0xdc00 && u1 < 0xe000) {
-          out += '\ufffd';
-        } else out += String.fromCharCode(u1);
-        continue;
+        parts.push(this.unicodeEscape());
       }
-      if (c < 0x80) {
-        // Fast path: a run of plain ASCII characters.
-        let end = this.pos + 1;
-        for (;;) {
-          const d = this.b[end];
-          if (d === undefined || d < 0x20 || d >= 0x80 || d === 0x22 || d === 0x5c) break;
-          end++;
-        }
-        out += Buffer.from(this.b.buffer, this.b.byteOffset + this.pos, end - this.pos).toString('latin1');
-        this.pos = end;
-        continue;
-      }
-      const [cp, w] = decodeRune(this.b, this.pos);
-      out += String.fromCodePoint(cp);
-      this.pos += w;
+      runStart = this.pos;
+      ascii = true;
     }
+  }
+
+  /** After `\u`: one escape, or a surrogate pair of two; a lone surrogate becomes U+FFFD. */
+  unicodeEscape(): string {
+    const u1 = this.hex4();
+    if (u1 >= 0xd800 && u1 < 0xdc00) {
+      const save = this.pos;
+      if (this.b[this.pos] === 0x5c && this.b[this.pos + 1] === 0x75) {
+        this.pos += 2;
+        const u2 = this.hex4();
+        if (u2 >= 0xdc00 && u2 < 0xe000) return String.fromCharCode(u1, u2);
+        this.pos = save;
+      }
+      return '\ufffd';
+    }
+    if (u1 >= 0xdc00 && u1 < 0xe000) return '\ufffd';
+    return String.fromCharCode(u1);
   }
 
   hex4(): number {
@@ -343,30 +362,50 @@ export type GoJsonValue =
 
 const NEEDS_ESCAPE = /["\\\u0000-\u001f<>&\u2028\u2029\ud800-\udfff]/;
 
+function escapeOf(c: number): string | undefined {
+  switch (c) {
+    case 0x22:
+      return '\\"';
+    case 0x5c:
+      return '\\\\';
+    case 0x0a:
+      return '\\n';
+    case 0x0d:
+      return '\\r';
+    case 0x09:
+      return '\\t';
+    case 0x08:
+      return '\\b';
+    case 0x0c:
+      return '\\f';
+    default:
+      if (c < 0x20 || c === 0x3c || c === 0x3e || c === 0x26 || c === 0x2028 || c === 0x2029) return '\\u' + c.toString(16).padStart(4, '0');
+      return undefined;
+  }
+}
+
+/** A Go JSON string: HTML-safe escaping; lone surrogates (invalid UTF-8 for Go) become \ufffd. */
 export function goString(s: string): string {
   if (!NEEDS_ESCAPE.test(s)) return '"' + s + '"';
-  let out = '"';
+  const parts: string[] = ['"'];
+  let last = 0;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    if (c === 0x22) out += '\\"';
-    else if (c === 0x5c) out += '\\\\';
-    else if (c === 0x0a) out += '\\n';
-    else if (c === 0x0d) out += '\\r';
-    else if (c === 0x09) out += '\\t';
-    else if (c === 0x08) out += '\\b';
-    else if (c === 0x0c) out += '\\f';
-    else if (c < 0x20 || c === 0x3c || c === 0x3e || c === 0x26 || c === 0x2028 || c === 0x2029) {
-      out += '\\u' + c.toString(16).padStart(4, '0');
-    } else if (c >= 0xd800 && c <= 0xdfff) {
-      // Only well-formed surrogate pairs pass; a lone surrogate is invalid UTF-8 for Go → U+FFFD.
+    let esc = escapeOf(c);
+    if (esc === undefined && c >= 0xd800 && c <= 0xdfff) {
       const d = s.charCodeAt(i + 1);
       if (c < 0xdc00 && d >= 0xdc00 && d <= 0xdfff) {
-        out += s[i] + (s[i + 1] ?? '');
         i++;
-      } else out += '\\ufffd';
-    } else out += s[i];
+        continue;
+      }
+      esc = '\\ufffd';
+    }
+    if (esc === undefined) continue;
+    parts.push(s.slice(last, i), esc);
+    last = i + 1;
   }
-  return out + '"';
+  parts.push(s.slice(last), '"');
+  return parts.join('');
 }
 
 /** Go's float64 formatting in encoding/json. */
