@@ -40,6 +40,8 @@ export class OutboxPublisher {
   /** start msgId → stop msgIds waiting for that start's ack. */
   private readonly held = new Map<string, string[]>();
   private ackBuf: string[] = [];
+  /** Acked by JetStream, not yet recorded in the outbox journal. */
+  private readonly ackedUnrecorded = new Set<string>();
   private ackFlush: Promise<void> | undefined;
   private backoffMs = 0;
   private backoffUntil = 0;
@@ -114,7 +116,7 @@ export class OutboxPublisher {
       if (!e) continue; // acked meanwhile
       if (e.event === 'stop_job') {
         const sid = startIdOf(e);
-        if (this.opts.outbox.isPending(sid)) {
+        if (this.opts.outbox.isPending(sid) && !this.ackedUnrecorded.has(sid)) {
           const list = this.held.get(sid);
           if (list) {
             if (!list.includes(id)) list.push(id);
@@ -166,6 +168,7 @@ export class OutboxPublisher {
 
   private acked(e: OutboxEntry): void {
     this.ackBuf.push(e.id);
+    this.ackedUnrecorded.add(e.id);
     const waiting = this.held.get(e.id);
     if (waiting) {
       this.held.delete(e.id);
@@ -182,6 +185,7 @@ export class OutboxPublisher {
           } catch (err) {
             this.opts.logger.error({ err }, 'could not record acknowledgements in the outbox journal (events will be republished and deduplicated)');
           }
+          for (const id of ids) this.ackedUnrecorded.delete(id);
           this.opts.metrics?.outboxDepth.set(this.opts.outbox.depth);
         }
         this.ackFlush = undefined;
