@@ -43,6 +43,13 @@ const restUrl = z
     }
   });
 
+/**
+ * Messages the forwarder holds (queued + in flight, not counting parked stops) per POST slot:
+ * enough read-ahead that a slot never waits for a pull, still bounded for heartbeats and
+ * max_ack_pending.
+ */
+export const ACTIVE_PER_SLOT = 4;
+
 const seconds = (def: number, max = 7 * 86_400) => z.number().positive().max(max).default(def);
 
 export const forwarderConfigShape = {
@@ -105,9 +112,10 @@ function crossFieldProblems(c: ForwarderFileConfig): string[] {
   if (jwtKeys === 0) out.push('set exactly one of ccRestJwt and ccRestJwtFile (or the environment variable CCSB_CC_REST_JWT)');
   if (jwtKeys === 2) out.push('set only one of ccRestJwt and ccRestJwtFile');
   if (c.retryInitialDelay > c.retryMaxDelay) out.push('retryInitialDelay must not exceed retryMaxDelay');
-  if (c.maxParkedStops + 2 * c.concurrency >= c.consumerMaxAckPending) {
+  const held = c.maxParkedStops + ACTIVE_PER_SLOT * c.concurrency;
+  if (held >= c.consumerMaxAckPending) {
     out.push(
-      `consumerMaxAckPending (${c.consumerMaxAckPending}) must exceed maxParkedStops + 2 × concurrency (${c.maxParkedStops + 2 * c.concurrency}), or the consumer stalls`,
+      `consumerMaxAckPending (${c.consumerMaxAckPending}) must exceed maxParkedStops + ${ACTIVE_PER_SLOT} × concurrency (${held}), or the consumer stalls`,
     );
   }
   return out;

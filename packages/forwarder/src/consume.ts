@@ -27,7 +27,7 @@ import { Lanes, ParkedStops, jobKey } from './order.js';
 import { publishDeadLetter, truncateUtf8, MAX_RESPONSE_BYTES, type DeadLetterInfo, type OriginalMessage } from './dlq.js';
 import type { PostClient } from './post.js';
 import type { ForwarderMetrics, Outcome } from './metrics.js';
-import type { ForwarderConfig } from './config.js';
+import { ACTIVE_PER_SLOT, type ForwarderConfig } from './config.js';
 
 type ItemState = 'queued' | 'running' | 'paused' | 'parked' | 'dead_lettering' | 'done';
 
@@ -89,6 +89,7 @@ export interface EngineOptions {
 
 const S = 1000;
 
+
 export class ForwardingEngine {
   private readonly cfg: ForwarderConfig;
   private readonly log: Logger;
@@ -127,6 +128,9 @@ export class ForwardingEngine {
   private readonly maxActive: number;
   private readonly fetchExpiresMs: number;
   private readonly heartbeatEveryMs: number;
+  /** ack / nak / term calls waiting for the end of this event-loop turn (one socket write for all). */
+  private pendingOps: Array<() => void> = [];
+  private opsScheduled = false;
 
   constructor(private readonly o: EngineOptions) {
     this.cfg = o.config;
@@ -135,7 +139,7 @@ export class ForwardingEngine {
     this.retryPolicy = { initialMs: this.cfg.retryInitialDelay * S, maxMs: this.cfg.retryMaxDelay * S, jitter };
     this.probePolicy = { initialMs: this.cfg.retryInitialDelay * S, maxMs: this.cfg.pauseProbeMaxDelay * S, jitter };
     this.parkPolicy = { initialMs: this.cfg.retryInitialDelay * S, maxMs: this.cfg.retryMaxDelay * S, jitter };
-    this.maxActive = 2 * this.cfg.concurrency;
+    this.maxActive = ACTIVE_PER_SLOT * this.cfg.concurrency;
     this.fetchExpiresMs = o.fetchExpiresMs ?? 5_000;
     this.heartbeatEveryMs = Math.max(250, Math.min(o.ackWaitMs / 4, 10_000));
   }
@@ -172,6 +176,7 @@ export class ForwardingEngine {
     // The open pull request ends by itself within fetchExpiresMs; don't wait past the deadline.
     const fetchEnded = await Promise.race([this.fetchLoopDone.then(() => true), sleep(Math.max(0, deadline - Date.now())).then(() => false)]);
     if (!fetchEnded) this.currentFetch?.stop();
+    this.flushOps();
     let naked = 0;
     for (const item of this.held.values()) {
       if (item.state === 'done') continue;
@@ -219,6 +224,30 @@ export class ForwardingEngine {
       lastError: this.lastError,
       lastSuccessAt: this.lastSuccessAt ? new Date(this.lastSuccessAt).toISOString() : undefined,
     };
+  }
+
+  /**
+   * Runs `op` (an ack, nak or term) at the end of this event-loop turn together with every other
+   * one issued in the same turn, so they reach the server in one write instead of one each.
+   */
+  private defer(op: () => void): void {
+    this.pendingOps.push(op);
+    if (this.opsScheduled) return;
+    this.opsScheduled = true;
+    setImmediate(() => this.flushOps());
+  }
+
+  private flushOps(): void {
+    this.opsScheduled = false;
+    const ops = this.pendingOps;
+    this.pendingOps = [];
+    for (const op of ops) {
+      try {
+        op();
+      } catch (e) {
+        this.log.warn({ err: errText(e) }, 'acknowledging a message failed; it will be redelivered');
+      }
+    }
   }
 
   // --- pulling -----------------------------------------------------------------------------------
@@ -384,7 +413,8 @@ export class ForwardingEngine {
     switch (rule.action) {
       case 'ack':
       case 'ack_idempotent': {
-        item.msg.ack();
+        const msg = item.msg;
+        this.defer(() => msg.ack());
         const outcome: Outcome = rule.action === 'ack' ? 'success' : 'idempotent';
         this.count(event.event, outcome, status);
         if (rule.reason === 'unexpected_success') this.log.warn(ctx, 'cc-backend answered an unexpected 2xx; treated as success');
@@ -456,7 +486,8 @@ export class ForwardingEngine {
       { seq: item.seq, event: event.event, cluster: event.body.cluster, jobId: event.body.jobId, status, deliveries: item.msg.info.deliveryCount, retryInMs: delay },
       `${event.event} not accepted yet (${rule.row}); retrying later`,
     );
-    item.msg.nak(delay);
+    const msg = item.msg;
+    this.defer(() => msg.nak(delay));
     this.release(item);
   }
 
@@ -609,7 +640,8 @@ export class ForwardingEngine {
       for (let attempt = 1; ; attempt++) {
         try {
           const r = await publishDeadLetter(this.o.js, this.cfg, this.original(item), info);
-          item.msg.term();
+          const msg = item.msg;
+          this.defer(() => msg.term());
           this.count(event?.event ?? 'unknown', 'dead_letter', info.status ?? info.reason);
           this.o.metrics.deadLettered.inc({ reason: info.reason });
           this.noteError(item, info.reason, info.detail, info.status);

@@ -52,6 +52,9 @@ export function createPostClient(o: PostClientOptions): PostClient {
     headers: {
       'Content-Type': 'application/json',
       Accept: 'application/json',
+      // Answers are small; compressing them costs both sides more than it saves. A compressed
+      // answer (e.g. from a proxy) is still decompressed.
+      'Accept-Encoding': 'identity',
       'X-Auth-Token': o.jwt,
       Authorization: `Bearer ${o.jwt}`,
       'User-Agent': o.userAgent ?? 'cc-slurm-forwarder',
@@ -61,16 +64,13 @@ export function createPostClient(o: PostClientOptions): PostClient {
   return {
     urlOf: (event) => `${o.baseUrl}${endpointPath(event)}`,
     async post(event, body, signal) {
-      // A hard deadline for the whole exchange (axios' own timeout is per socket inactivity).
-      const deadline = AbortSignal.timeout(o.timeoutMs + 1_000);
-      const sig = signal ? AbortSignal.any([signal, deadline]) : deadline;
       try {
-        const res = await client.post<string>(endpointPath(event), JSON.stringify(body), { signal: sig });
+        const res = await client.post<string>(endpointPath(event), Buffer.from(JSON.stringify(body)), signal ? { signal } : undefined);
         const text = typeof res.data === 'string' ? res.data : res.data === undefined || res.data === null ? '' : String(res.data);
         const location = res.headers?.location;
         return { kind: 'http', status: res.status, body: text, location: typeof location === 'string' ? location : undefined };
       } catch (e) {
-        return networkResult(e, deadline.aborted);
+        return networkResult(e);
       }
     },
     close() {
@@ -80,9 +80,9 @@ export function createPostClient(o: PostClientOptions): PostClient {
   };
 }
 
-function networkResult(e: unknown, deadlineHit: boolean): PostResult {
+function networkResult(e: unknown): PostResult {
   if (e instanceof AxiosError) {
-    const code = deadlineHit || e.code === AxiosError.ECONNABORTED || e.code === AxiosError.ETIMEDOUT ? 'ETIMEDOUT' : (e.code ?? 'ERR_NETWORK');
+    const code = e.code === AxiosError.ECONNABORTED || e.code === AxiosError.ETIMEDOUT ? 'ETIMEDOUT' : (e.code ?? 'ERR_NETWORK');
     // The causing system error carries the precise code (ECONNREFUSED, ECONNRESET, EPIPE, ENOTFOUND…).
     const cause = (e.cause as NodeJS.ErrnoException | undefined)?.code;
     return { kind: 'network', code: cause && code !== 'ETIMEDOUT' ? cause : code, message: e.message };
