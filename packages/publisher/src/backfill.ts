@@ -22,6 +22,8 @@ export interface BackfillOptions {
   until: number;
   logger: Logger;
   progress?: (line: string) => void;
+  /** Environment of the Slurm CLIs (default: this process's). */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface BackfillResult {
@@ -38,7 +40,7 @@ export async function runBackfill(o: BackfillOptions): Promise<BackfillResult> {
   if (o.until <= o.since) throw new Error('--until must be after --since');
   const c = o.config;
   const progress = o.progress ?? ((l: string) => process.stderr.write(`${l}\n`));
-  const runner = new SlurmRunner({ binDir: c.slurmBinDir, timeoutMs: c.slurmCommandTimeout * 1000 });
+  const runner = new SlurmRunner({ binDir: c.slurmBinDir, timeoutMs: c.slurmCommandTimeout * 1000, ...(o.env ? { env: o.env } : {}) });
   const source = new SlurmSource({ runner, logger: o.logger, multiCluster: (c.clusters?.length ?? 1) > 1 });
   const nc = await connectNats(c, { name: `cc-slurm-publisher-backfill@${hostname()}`, logger: o.logger, failFast: true });
   const res: BackfillResult = { windows: 0, jobs: 0, events: 0, acked: 0, duplicates: 0, failed: 0 };

@@ -169,7 +169,7 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
       const { runBackfill } = await import('./backfill.js');
       const logger = createLogger({ name: 'cc-slurm-publisher', level: cfg.logLevel === 'info' ? 'warn' : cfg.logLevel, secrets: configSecrets(cfg), destination: process.stderr });
       try {
-        const r = await runBackfill({ config: cfg, cluster: o.cluster, since, until, logger, progress: (l) => io.err(`${l}\n`) });
+        const r = await runBackfill({ config: cfg, cluster: o.cluster, since, until, logger, env: io.env, progress: (l) => io.err(`${l}\n`) });
         io.err(`backfill done: ${r.windows} windows, ${r.jobs} jobs, ${r.events} events (${r.acked - r.duplicates} new, ${r.duplicates} already in the stream)\n`);
       } catch (e) {
         io.err(`backfill failed: ${redactSecrets((e as Error).message, configSecrets(cfg))}\n`);

@@ -24,7 +24,7 @@ import { OutboxPublisher } from './publish/publisher.js';
 import { StateFile, type DaemonState } from './state/state.js';
 import { SlurmRunner } from './query/run-slurm.js';
 import { SlurmSource } from './query/slurm-source.js';
-import { collectNew, hasStarted, isEnded, parseJobs, type EventContext } from './events.js';
+import { collectNew, hasStarted, ingestJobs, isEnded, parseJobs, type EventContext } from './events.js';
 import { startHookServer, type HookServer } from './hook/server.js';
 import type { HookMessage } from './hook/message.js';
 import { startHttpServer, type HttpServer } from './http.js';
@@ -252,8 +252,7 @@ export class PublisherDaemon {
     const now = Math.floor(Date.now() / 1000);
     // 1. slurmctld's view: running jobs (allocation captured now) and recently finished ones.
     const sq = parseJobs(await this.source.squeue(cluster), cluster, this.logger);
-    const fromSqueue = collectNew(this.own(sq, cluster), this.outbox, ctx);
-    await this.emit(fromSqueue.entries);
+    this.counted((await ingestJobs(this.own(sq, cluster), this.outbox, ctx)).added);
 
     // 2. accounting: everything that ended since the cursor.
     const settle = Math.max(60, 2 * this.config.slurmPollInterval);
@@ -262,8 +261,8 @@ export class PublisherDaemon {
     for (;;) {
       const end = Math.min(now, cur + span);
       const jobs = parseJobs(await this.source.sacctWindow(cluster, cur, end), cluster, this.logger);
-      const got = collectNew(this.own(jobs, cluster), this.outbox, ctx, { running: false });
-      await this.emit(got.entries);
+      const got = await ingestJobs(this.own(jobs, cluster), this.outbox, ctx, { running: false });
+      this.counted(got.added);
       let next = end >= now ? Math.max(cur, now - settle) : end;
       for (const p of got.placeholders) {
         // G1: an incomplete record; read it again until slurmdbd has the real one.
@@ -302,7 +301,11 @@ export class PublisherDaemon {
 
   private async emit(entries: OutboxEntry[]): Promise<void> {
     if (!entries.length) return;
-    const fresh = await this.outbox.add(entries);
+    this.counted(await this.outbox.add(entries));
+  }
+
+  private counted(fresh: OutboxEntry[]): void {
+    if (!fresh.length) return;
     for (const e of fresh) this.metrics.eventsEmitted.inc({ type: e.event });
     this.metrics.outboxDepth.set(this.outbox.depth);
     if (fresh.length) this.logger.debug({ events: fresh.length }, 'events written to the outbox');

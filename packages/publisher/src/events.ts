@@ -134,3 +134,29 @@ export function collectNew(jobs: readonly SlurmJob[], outbox: Outbox, ctx: Event
   }
   return out;
 }
+
+/** Jobs mapped per slice before yielding to the event loop (so publishes overlap with mapping). */
+export const INGEST_CHUNK = 1000;
+
+export interface Ingested {
+  /** Entries that were new and are now durable in the outbox. */
+  added: OutboxEntry[];
+  placeholders: SlurmJob[];
+}
+
+/**
+ * collectNew + outbox.add in slices: while later slices are mapped, earlier ones are already
+ * being fsynced and published. Resolves when every new entry is durable.
+ */
+export async function ingestJobs(jobs: readonly SlurmJob[], outbox: Outbox, ctx: EventContext, sel: Selection = {}): Promise<Ingested> {
+  const writes: Promise<OutboxEntry[]>[] = [];
+  const placeholders: SlurmJob[] = [];
+  for (let i = 0; i < jobs.length; i += INGEST_CHUNK) {
+    const got = collectNew(jobs.slice(i, i + INGEST_CHUNK), outbox, ctx, sel);
+    placeholders.push(...got.placeholders);
+    if (got.entries.length) writes.push(outbox.add(got.entries));
+    if (i + INGEST_CHUNK < jobs.length) await new Promise<void>((r) => setImmediate(r));
+  }
+  const added = (await Promise.all(writes)).flat();
+  return { added, placeholders };
+}

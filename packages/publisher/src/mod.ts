@@ -10,7 +10,7 @@ export { publishPipelined, type PipelineMessage, type PipelineResult } from './p
 export { StateFile, emptyState, type DaemonState } from './state/state.js';
 export { SlurmRunner, SlurmCommandError, slurmTime, SACCT_ALL_STATES, type SlurmCommand, type SlurmResult } from './query/run-slurm.js';
 export { SlurmSource, type ScontrolJson } from './query/slurm-source.js';
-export { collectNew, toEntry, parseJobs, isEnded, hasStarted, FINAL_STATES, type EventContext, type Collected } from './events.js';
+export { collectNew, ingestJobs, INGEST_CHUNK, toEntry, parseJobs, isEnded, hasStarted, FINAL_STATES, type EventContext, type Collected, type Ingested } from './events.js';
 export { createMetrics, type PublisherMetrics } from './metrics.js';
 export { startHttpServer, type HttpServer } from './http.js';
 export { startHookServer, type HookServer } from './hook/server.js';

@@ -22,7 +22,7 @@ test('a job seen running, then ended, yields exactly one start and one stop', as
   const sc = new StandinScenario();
   const now = Math.floor(Date.now() / 1000);
   sc.write({ slurm: '22.05', jobs: [{ id: 101, state: 'RUNNING', start: now - 30, nodes: ['node1', 'node2'], cpusPerNode: 2 }, { id: 102, state: 'PENDING' }] });
-  const cfg = testConfig(nats.url);
+  const cfg = testConfig(nats.url, { httpListen: '127.0.0.1:0' });
   const d = new PublisherDaemon({ config: cfg, logger: logger(), env: { ...process.env, ...sc.env() } });
   try {
     await d.start();
@@ -57,6 +57,18 @@ test('a job seen running, then ended, yields exactly one start and one stop', as
     assert.equal(final[1]!.body.stopTime, now);
     assert.ok(all.length >= 2);
     assert.equal(d.outbox.depth, 0);
+    // observability
+    const base = `http://127.0.0.1:${d.httpAddress!.port}`;
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    assert.match(metrics, /ccsb_publisher_events_emitted_total\{type="start_job"\} 1/);
+    assert.match(metrics, /ccsb_publisher_events_acked_total\{type="stop_job",duplicate="false"\} 1/);
+    assert.match(metrics, /ccsb_publisher_outbox_depth 0/);
+    assert.match(metrics, /ccsb_publisher_slurm_query_duration_seconds_count\{command="squeue"\}/);
+    assert.match(metrics, /ccsb_publisher_watermark_lag_seconds\{cluster="testcluster"\}/);
+    assert.match(metrics, /ccsb_publisher_publish_latency_seconds_count/);
+    assert.equal((await fetch(`${base}/healthz`)).status, 200);
+    assert.equal((await fetch(`${base}/readyz`)).status, 200);
+    assert.equal((await import('node:fs')).readFileSync(cfg.pidFilePath!, 'utf8').trim(), String(process.pid));
   } finally {
     await d.stop();
     sc.cleanup();
