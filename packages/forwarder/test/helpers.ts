@@ -200,7 +200,7 @@ export async function startEnv(o: EnvOptions = {}): Promise<TestEnv> {
 }
 
 /** Every job id appears exactly once in the double, stopped with the expected state. */
-export function assertExactlyOnce(jobs: JobSnapshot[], ids: number[], state = 'completed'): string[] {
+export function assertExactlyOnce(jobs: JobSnapshot[], ids: number[], state: string | ((jobId: number) => string) = 'completed'): string[] {
   const problems: string[] = [];
   const byId = new Map<number, JobSnapshot[]>();
   for (const j of jobs) {
@@ -211,7 +211,10 @@ export function assertExactlyOnce(jobs: JobSnapshot[], ids: number[], state = 'c
   for (const id of ids) {
     const rows = byId.get(id) ?? [];
     if (rows.length !== 1) problems.push(`job ${id}: ${rows.length} rows`);
-    else if (rows[0]!.jobState !== state) problems.push(`job ${id}: state ${rows[0]!.jobState}`);
+    else {
+      const want = typeof state === 'function' ? state(id) : state;
+      if (rows[0]!.jobState !== want) problems.push(`job ${id}: state ${rows[0]!.jobState}, expected ${want}`);
+    }
   }
   return problems;
 }
