@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import {
   ConfigError,
+  envVarFor,
   err,
   loadConfigFile,
   natsSettingsProblems,
@@ -122,7 +123,9 @@ function crossFieldProblems(c: ForwarderFileConfig): string[] {
 }
 
 /** Cross-field checks and secret resolution after the schema has passed. */
-export function finishConfig(c: ForwarderFileConfig, source: string): Result<ForwarderConfig, ConfigError> {
+export function finishConfig(c: ForwarderFileConfig, source: string, env: NodeJS.ProcessEnv = {}): Result<ForwarderConfig, ConfigError> {
+  // A token from the environment overrides one from a file.
+  if (env[envVarFor('ccRestJwt')] && c.ccRestJwtFile !== undefined) c = { ...c, ccRestJwtFile: undefined };
   const problems = crossFieldProblems(c);
   let jwt = c.ccRestJwt;
   if (problems.length === 0 && jwt === undefined && c.ccRestJwtFile !== undefined) {
@@ -144,14 +147,14 @@ export function finishConfig(c: ForwarderFileConfig, source: string): Result<For
 export function loadForwarderConfig(path: string, env: NodeJS.ProcessEnv = process.env): Result<ForwarderConfig, ConfigError> {
   const r = loadConfigFile(forwarderConfigSchema, path, { envOverridable: FORWARDER_SECRET_KEYS, env });
   if (!r.ok) return r;
-  return finishConfig(r.value, `config file ${path}`);
+  return finishConfig(r.value, `config file ${path}`, env);
 }
 
 /** Validates and resolves a config object (tests, the demo, embedding). */
 export function parseForwarderConfig(raw: unknown, env: NodeJS.ProcessEnv = process.env): Result<ForwarderConfig, ConfigError> {
   const r = parseConfig(forwarderConfigSchema, raw, { envOverridable: FORWARDER_SECRET_KEYS, env });
   if (!r.ok) return r;
-  return finishConfig(r.value, 'config');
+  return finishConfig(r.value, 'config', env);
 }
 
 /** Secret values to blank out of every log line. */

@@ -130,6 +130,8 @@ export class ForwardingEngine {
   private readonly heartbeatEveryMs: number;
   /** ack / nak / term calls waiting for the end of this event-loop turn (one socket write for all). */
   private pendingOps: Array<() => void> = [];
+  /** Aborted at the end of stop(): cuts every pending back-off sleep short. */
+  private readonly halt = new AbortController();
   private opsScheduled = false;
 
   constructor(private readonly o: EngineOptions) {
@@ -174,9 +176,10 @@ export class ForwardingEngine {
     const deadline = Date.now() + deadlineMs;
     while ((this.running > 0 || this.deadLettering > 0) && Date.now() < deadline) await sleep(20);
     // The open pull request ends by itself within fetchExpiresMs; don't wait past the deadline.
-    const fetchEnded = await Promise.race([this.fetchLoopDone.then(() => true), sleep(Math.max(0, deadline - Date.now())).then(() => false)]);
+    const fetchEnded = await Promise.race([this.fetchLoopDone.then(() => true), sleep(Math.max(0, deadline - Date.now()), this.halt.signal).then(() => false)]);
     if (!fetchEnded) this.currentFetch?.stop();
     this.flushOps();
+    this.halt.abort(); // ends every pending back-off sleep, so nothing keeps the process alive
     let naked = 0;
     for (const item of this.held.values()) {
       if (item.state === 'done') continue;
@@ -400,6 +403,8 @@ export class ForwardingEngine {
   }
 
   private settle(item: Item, res: PostResult): void {
+    // Released meanwhile (shutdown deadline passed and it was nak'd): JetStream redelivers it.
+    if (item.state === 'done') return;
     const event = item.event!;
     const rule = classify(event.event, res);
     const status = res.kind === 'http' ? res.status : res.code;
@@ -656,7 +661,7 @@ export class ForwardingEngine {
           }
           const delay = backoffDelay({ initialMs: 500, maxMs: 30_000, jitter: 0.2 }, attempt);
           this.log.warn({ ...ctx, err: errText(e), retryInMs: delay }, 'publishing to the dead-letter stream failed; retrying');
-          await sleep(delay);
+          await sleep(delay, this.halt.signal);
         }
       }
     } finally {
@@ -689,8 +694,16 @@ export class ForwardingEngine {
 
   // --- heartbeats and gauges ---------------------------------------------------------------------
 
+  private lastPrune = Date.now();
+
   private heartbeat(): void {
     const now = Date.now();
+    if (now - this.lastPrune > 60_000) {
+      // Stops nak'd after a 404 and then settled by another forwarder leave their first-404 time here.
+      this.lastPrune = now;
+      const horizon = now - 2 * this.cfg.stopNotFoundTimeout * S;
+      for (const [seq, t] of this.firstNotFound) if (t < horizon && !this.held.has(seq)) this.firstNotFound.delete(seq);
+    }
     for (const item of this.held.values()) {
       if (item.state === 'done' || now - item.lastHeartbeat < this.heartbeatEveryMs) continue;
       item.lastHeartbeat = now;
@@ -759,7 +772,7 @@ export class ForwardingEngine {
       } catch (e) {
         const delay = backoffDelay({ initialMs: 500, maxMs: 30_000, jitter: 0.2 }, attempt);
         this.log.warn({ seq, err: errText(e), retryInMs: delay }, 'dead-lettering a max_deliver message failed; retrying');
-        await sleep(delay);
+        await sleep(delay, this.halt.signal);
       }
     }
   }
