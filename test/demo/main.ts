@@ -74,6 +74,7 @@ let sacct: SacctWatcher | undefined;
 let cc: CcWatcher | undefined;
 let cleaning: Promise<void> | undefined;
 let leaveRunning = false;
+let workDir: string | undefined;
 
 async function cleanup(): Promise<void> {
   cleaning ??= (async () => {
@@ -102,6 +103,7 @@ for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     step(`${sig}: stopping everything the demo started …`);
     leaveRunning = false;
     void cleanup().finally(() => {
+      if (workDir && !leaveRunning) rmSync(workDir, { recursive: true, force: true });
       step('stopped.');
       process.exit(130);
     });
@@ -244,6 +246,7 @@ interface DemoResult {
 async function main(): Promise<number> {
   const t0 = Date.now();
   const dir = makeWorkDir('ccsb-demo-');
+  workDir = dir;
   say(bold('cc-slurm-bridge demo: Slurm → publisher → NATS JetStream → forwarder → cc-backend'));
   say(dim(`work dir ${dir} (configs, logs, state)`));
   const hook: HookPaths = writeHookScript(dir);
@@ -469,11 +472,17 @@ async function main(): Promise<number> {
 function writeStopScript(dir: string, mode: 'slurm' | 'replay'): string {
   const path = join(dir, 'stop.sh');
   const lines = ['#!/bin/sh', '# stops what `pnpm demo --keep` left running (generated)', 'set -u'];
+  lines.push('ours() { [ -r /proc/$1/cmdline ] && tr \'\\0\' \' \' < /proc/$1/cmdline | grep -q -- ' + JSON.stringify(dir) + '; }');
+  // publisher first (its outbox drains), nats-server last; each one waited for (up to 20 s)
   for (const p of [...procs].reverse()) {
-    lines.push(`if [ -r /proc/${p.pid}/cmdline ] && tr '\\0' ' ' < /proc/${p.pid}/cmdline | grep -q -- ${JSON.stringify(dir)}; then kill ${p.pid}; echo "stopped ${p.name} (${p.pid})"; fi`);
+    lines.push(
+      `if ours ${p.pid}; then kill ${p.pid}; i=0; while ours ${p.pid} && [ $i -lt 200 ]; do sleep 0.1; i=$((i+1)); done; ` +
+        `if ours ${p.pid}; then kill -9 ${p.pid}; fi; echo "stopped ${p.name} (${p.pid})"; fi`,
+    );
   }
-  lines.push('sleep 2');
-  if (mode === 'slurm' && cluster) lines.push(`cd ${JSON.stringify(ROOT)} && node --conditions=source --import tsx test/slurm/cluster-cli.ts down --base ${JSON.stringify(cluster.base)} --purge`);
+  if (mode === 'slurm' && cluster) {
+    lines.push(`cd ${JSON.stringify(ROOT)} && ${JSON.stringify(process.execPath)} --conditions=source --import tsx test/slurm/cluster-cli.ts down --base ${JSON.stringify(cluster.base)} --purge`);
+  }
   lines.push(`rm -rf ${JSON.stringify(dir)}`, '');
   writeFileSync(path, lines.join('\n'), { mode: 0o755 });
   return path;

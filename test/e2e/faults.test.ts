@@ -173,6 +173,8 @@ describe('end to end on a real Slurm 22.05 with publisher restarts and a nats-se
     assert.ok(cc.jobs.every((r) => r.jobState !== 'running'));
     const st = await forwarderStatus(stack);
     assert.equal(st.dlq.messages ?? 0, 0, 'nothing dead-lettered');
+    assert.equal(st.stream.messages, 2 * started.length, 'exactly one start and one stop per job in the stream (republished events deduplicated)');
+    assert.equal(st.consumer.numPending, 0);
     const counters = (await stack.ccGet('counters')) as { byEndpoint: Record<string, Record<string, number>> };
     const lat = stats(phases.flatMap((p) => p.checks).map((c) => c.latencyMs).filter((x): x is number => x !== undefined));
     const summary = {

@@ -208,6 +208,13 @@ describe(`end to end on a real Slurm 22.05: sbatch → publisher → JetStream �
     assert.equal(st.consumer.numPending, 0);
     assert.equal(st.stream.messages, 2 * started.length, 'one start and one stop per started job in the stream');
 
+    // the jobs were reported by the slurmctld hook (not only found by the poll)
+    const pubMetrics = await stack.metrics('publisher');
+    const prologs = metricValue(pubMetrics, 'ccsb_publisher_hook_messages_total', { context: 'prolog_slurmctld' });
+    const epilogs = metricValue(pubMetrics, 'ccsb_publisher_hook_messages_total', { context: 'epilog_slurmctld' });
+    t.diagnostic(`hook messages: ${prologs} prolog, ${epilogs} epilog for ${started.length} started jobs`);
+    assert.ok(prologs >= started.length && epilogs >= started.length, `every started job reached the publisher through the hook (prolog ${prologs}, epilog ${epilogs}, jobs ${started.length})`);
+
     // ---------------------------------------------------------------- numbers
     const checks = results.flatMap((r) => r.checks);
     const lat = stats(checks.map((c) => c.latencyMs).filter((x): x is number => x !== undefined));

@@ -286,7 +286,7 @@ export interface StackOptions {
   /** Host list of the double's single sub-cluster. */
   hosts: string;
   natsUrl: string;
-  /** The double's job_cache commit interval (cc-backend's default is 60 s... well, its commit-job-worker). */
+  /** The double's job_cache commit interval in seconds (cc-backend's commit-job-worker). */
   commitIntervalSec: number;
   slurmBinDir: string;
   /** Environment for the publisher's Slurm CLIs (SLURM_CONF, or CCSB_STANDIN_DIR for stand-ins). */
