@@ -57,7 +57,7 @@ export async function runBackfill(o: BackfillOptions): Promise<BackfillResult> {
       for (const job of jobs) {
         // Each job belongs to the window it ended in, so windows do not overlap.
         if (!hasStarted(job) || !isEnded(job) || job.placeholder) continue;
-        if (job.endTime! < s || job.endTime! >= e) continue;
+        if (job.endTime === undefined || job.endTime < s || job.endTime >= e) continue;
         const r = jobEvents(job, { cluster: o.cluster, gpuPciAddrs: c.gpuPciAddrs, ...(c.ignoreHosts ? { ignoreHosts: c.ignoreHosts } : {}), source: c.source ?? hostname() });
         if (!r.events.length) continue;
         n++;

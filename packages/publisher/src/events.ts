@@ -4,30 +4,29 @@
  */
 import { encodeEventMessage, eventMsgId, type JobEvent, type Logger, type MessageFormat } from '@cc-slurm-bridge/shared';
 import { readSlurmJobs, type SlurmJob, type SlurmWarning } from './slurm/mod.js';
-import { jobEvents } from './mapping/mod.js';
+import { ENDED_STATES, hasRun, jobEvents, stopState } from './mapping/mod.js';
 import type { Outbox, OutboxEntry } from './outbox/outbox.js';
 
-/** Slurm base states after which a job will not run again under the same start time. */
-export const FINAL_STATES = new Set([
-  'COMPLETED',
-  'FAILED',
-  'CANCELLED',
-  'TIMEOUT',
-  'NODE_FAIL',
-  'PREEMPTED',
-  'OUT_OF_MEMORY',
-  'BOOT_FAIL',
-  'DEADLINE',
-  'SPECIAL_EXIT',
-  'REVOKED',
-]);
+/**
+ * The state tokens after which a job counts as ended: exactly those the mapping turns into a
+ * stop_job (mapping/state.ts). Kept for compatibility; {@link isEnded} is the test to use.
+ * @deprecated use `stopState(state, flags).ended` from the mapping.
+ */
+export const FINAL_STATES: Set<string> = new Set(ENDED_STATES);
 
+/**
+ * Has this job ended? The mapping's decision (`stopState(state, flags).ended`), so the daemon,
+ * backfill and the mapping agree: a final base state counts even while the COMPLETING flag is
+ * still set, and requeued/revoked/special-exit runs count too. A missing end time does not make
+ * an ended job running: the mapping then uses the time it observed the end (meta.observedAt).
+ */
 export function isEnded(job: SlurmJob): boolean {
-  return FINAL_STATES.has(job.state) && job.endTime !== undefined && !job.stateFlags.includes('COMPLETING');
+  return stopState(job.state, job.stateFlags).ended;
 }
 
+/** Has this job started (run on an allocation, with a start time)? The mapping's `hasRun`. */
 export function hasStarted(job: SlurmJob): boolean {
-  return job.startTime !== undefined && job.startTime > 0 && job.state !== 'PENDING';
+  return hasRun(job.state) && job.startTime !== undefined;
 }
 
 export class SlurmParseError extends Error {}

@@ -51,6 +51,9 @@ const SUBSTITUTE: Record<string, { state: FinalJobState; why: string }> = {
   RECONFIG_FAIL: { state: 'failed', why: 'node reconfiguration failed' },
 };
 
+/** Every state token stopState() decides as ended (base states and the substituted flags). */
+export const ENDED_STATES: ReadonlySet<string> = new Set([...Object.keys(DIRECT), ...Object.keys(SUBSTITUTE)]);
+
 const NOT_ENDED = new Set(['PENDING', 'RUNNING', 'SUSPENDED', 'CONFIGURING', 'RESIZING', 'STOPPED', 'SIGNALING', 'POWER_UP_NODE', 'UPDATE_DB']);
 const ENDING = new Set(['COMPLETING', 'STAGE_OUT']);
 
