@@ -12,7 +12,7 @@
 //   ratio             = forwarder ev/s ÷ raw POSTs/s
 import http from 'node:http';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { connect, headers as natsHeaders } from '@nats-io/transport-node';
@@ -118,6 +118,7 @@ async function main(): Promise<void> {
       (await (await fetch(`${url}/__test__/counters`)).json()) as { total: number; byStatus: Record<string, number> };
 
     console.log(`cc-backend double ${url} (own process), nats-server ${nats.version}, ${JOBS} jobs = ${2 * JOBS} events, concurrency ${C}`);
+    console.log(`${availableParallelism()} CPUs, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} (other work on the machine skews both figures)`);
     // The double's job tables are scanned per request, so every phase starts from empty tables.
     const reset = async (): Promise<void> => void (await fetch(`${url}/__test__/reset`, { method: 'POST' })).text();
     await rawPosts(url, jwt, 1, WARMUP);
