@@ -85,6 +85,8 @@ export interface EngineOptions {
   logger: Logger;
   /** Pull request expiry (ms); default 5000. */
   fetchExpiresMs?: number;
+  /** Re-creates stream, DLQ stream and consumer (called when pulls keep failing because one is gone). */
+  reensure?: () => Promise<void>;
 }
 
 const S = 1000;
@@ -294,6 +296,14 @@ export class ForwardingEngine {
         failures++;
         const delay = backoffDelay({ initialMs: 250, maxMs: 5_000, jitter: 0.2 }, failures);
         this.log[failures > 3 ? 'warn' : 'debug']({ err: errText(e), retryInMs: delay }, 'pulling from the consumer failed');
+        if (this.o.reensure && failures % 3 === 0 && this.natsConnected) {
+          // Pulls keep failing ("consumer deleted", missed heartbeats): make sure stream and consumer
+          // exist (idempotent; creates what someone deleted, logging what it created).
+          await this.o.reensure().then(
+            () => this.log.info('checked the JetStream stream and consumer after failing pulls'),
+            (err: unknown) => this.log.warn({ err: errText(err) }, 'checking the JetStream stream and consumer failed'),
+          );
+        }
         await this.waitSignal(delay);
       } finally {
         this.currentFetch = undefined;

@@ -140,6 +140,9 @@ export async function startForwarder(config: ForwarderConfig, opts: StartForward
       metrics,
       logger: log,
       ...(opts.fetchExpiresMs !== undefined ? { fetchExpiresMs: opts.fetchExpiresMs } : {}),
+      reensure: async () => {
+        await ensureJetStreamResources(nc, config, { consumer: true, logger: log });
+      },
     });
     const poll = async (): Promise<void> => {
       try {

@@ -110,6 +110,23 @@ describe('forwarder daemon', () => {
     }
   });
 
+  it('re-creates its consumer when someone deletes it', async () => {
+    const env = await startEnv();
+    const { logger, text } = captureLogger('info');
+    const fwd = await startForwarder(env.config(), { logger, defaultMetrics: false, fetchExpiresMs: 1000 });
+    try {
+      await env.publish([startEv(51)]);
+      await pollUntil('job 51', async () => (env.rowsOf(51).length === 1 ? true : undefined));
+      await env.jsm.consumers.delete('CC_JOB_EVENTS', 'cc-backend-forwarder');
+      await env.publish([stopEv(51)]);
+      await env.waitStopped([51], { timeoutMs: 30_000 });
+      assert.match(text(), /created consumer cc-backend-forwarder/);
+    } finally {
+      await fwd.stop();
+      await env.cleanup();
+    }
+  });
+
   it('accepts the line protocol (cc-backend NATS API format) on the same subjects', async () => {
     const env = await startEnv();
     const { logger } = captureLogger('warn');
