@@ -94,19 +94,31 @@ process.on('exit', () => {
   if (leaveRunning) return;
   for (const p of procs) if (pidAlive(p.pid)) process.kill(p.pid, 'SIGKILL');
 });
+// Set-up (Slurm, nats-server, daemons, job submission) is one phase: a Ctrl-C during it lets the
+// current step finish (so that nothing it starts is missed) and then stops everything.
+let setupFinished: () => void = () => {};
+const setupDone = new Promise<void>((r) => (setupFinished = r));
+let aborting = false;
+function checkAbort(): void {
+  if (aborting) throw new Error('interrupted');
+}
+
 let interrupted = 0;
 for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
   process.on(sig, () => {
     interrupted++;
     if (interrupted > 1) return;
+    aborting = true;
     say();
     step(`${sig}: stopping everything the demo started …`);
     leaveRunning = false;
-    void cleanup().finally(() => {
-      if (workDir && !leaveRunning) rmSync(workDir, { recursive: true, force: true });
-      step('stopped.');
-      process.exit(130);
-    });
+    void Promise.race([setupDone, sleep(120_000)])
+      .then(() => cleanup())
+      .finally(() => {
+        if (workDir && !leaveRunning) rmSync(workDir, { recursive: true, force: true });
+        step('stopped.');
+        process.exit(130);
+      });
   });
 }
 
@@ -274,11 +286,13 @@ async function main(): Promise<number> {
     say(yellow('--replay: replaying real Slurm 22.05 captures through the Slurm stand-ins'));
   }
   const nats = await natsP;
+  checkAbort();
   step(`nats-server (JetStream) on ${nats.url}, monitoring http://127.0.0.1:${nats.monitor}/`);
   const buildMs = await buildP;
   step(`daemons built (${secs(buildMs)})`);
 
   // 2. the double, the forwarder, the publisher
+  checkAbort();
   if (mode === 'replay') replay = new CaptureReplay(join(dir, 'standin'), 1000, 4000);
   const clusterName = mode === 'slurm' ? CLUSTER : REPLAY_CLUSTER;
   stack = new BridgeStack({
@@ -300,10 +314,12 @@ async function main(): Promise<number> {
     if (stack!.ccProc) procs.push(stack!.ccProc);
   });
   step(`cc-backend double on ${ccInfo.url} (cluster ${clusterName}, hosts node[1-4], job_cache commit every 60 s)`);
+  checkAbort();
   await stack.startDaemons().finally(() => {
     for (const p of [stack!.forwarder, stack!.publisher]) if (p && !procs.includes(p)) procs.push(p);
   });
   step(`forwarder running (metrics http://127.0.0.1:${stack.forwarderHttp}/metrics), publisher running (metrics http://127.0.0.1:${stack.publisherHttp}/metrics)`);
+  checkAbort();
   cc = new CcWatcher(stack, 250);
   cc.start();
 
@@ -318,6 +334,7 @@ async function main(): Promise<number> {
     const cl = cluster!;
     sacct = new SacctWatcher(cl, 1000);
     for (const spec of DEMO_JOBS.filter((j) => j.key !== 'gpu' || cl.gpus)) {
+      checkAbort();
       const id = await cl.sbatch(spec.args, spec.user ? { user: spec.user } : {});
       jobKinds.set(id, spec.key);
       sacct.track(id, spec.records ?? 1);
@@ -339,6 +356,8 @@ async function main(): Promise<number> {
       tracked.push({ kind: j.record.name.replace(/-job$/, ''), submitId: j.record.job_id, records: [j.record], settled: true });
     });
   }
+
+  setupFinished();
 
   // 4. wait until every job is final in Slurm and, if it ran, stopped in cc-backend
   const deadline = Date.now() + 240_000;
@@ -494,6 +513,8 @@ main().then(
     process.exit(code);
   },
   async (e: unknown) => {
+    setupFinished();
+    if (aborting) return; // the signal handler stops everything and exits
     say(red(`demo failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`));
     await cleanup().catch(() => undefined);
     if (existsSync(join(ROOT, 'package.json'))) say(dim('logs of the failed run are in the work dir printed above'));
