@@ -380,7 +380,6 @@ export class ForwardingEngine {
       if (item.state !== 'queued') continue;
       void this.run(item);
     }
-    this.updateGauges();
   }
 
   // --- posting -----------------------------------------------------------------------------------
@@ -722,7 +721,8 @@ export class ForwardingEngine {
     this.updateGauges();
   }
 
-  private updateGauges(): void {
+  /** Brings the state gauges up to date (also called right before /metrics is rendered). */
+  updateGauges(): void {
     const m = this.o.metrics;
     m.inFlight.set(this.running);
     m.held.set(this.held.size);

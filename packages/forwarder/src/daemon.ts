@@ -98,7 +98,10 @@ export async function startForwarder(config: ForwarderConfig, opts: StartForward
   let http: HealthServer | undefined;
   if (config.httpListen) {
     http = await startHealthServer(config.httpListen, {
-      metricsText: () => metrics.text(),
+      metricsText: () => {
+        engine?.updateGauges();
+        return metrics.text();
+      },
       notReadyReason: () => (engine ? engine.notReadyReason() : 'connecting to NATS'),
       unhealthyReason: () => fatal,
       statusSnapshot: snapshot,

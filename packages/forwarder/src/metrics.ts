@@ -85,8 +85,16 @@ export class ForwarderMetrics {
     this.natsConnected = new Gauge({ name: 'ccsb_forwarder_nats_connected', help: '1 while connected to NATS', registers });
   }
 
+  private readonly eventChildren = new Map<string, { inc(): void }>();
+
   count(event: string, outcome: Outcome, status: number | string): void {
-    this.events.inc({ event, outcome, status: String(status) });
+    const key = `${event}\u0000${outcome}\u0000${status}`;
+    let c = this.eventChildren.get(key);
+    if (!c) {
+      c = this.events.labels({ event, outcome, status: String(status) });
+      this.eventChildren.set(key, c);
+    }
+    c.inc();
   }
 
   async text(): Promise<string> {
