@@ -7,6 +7,7 @@ import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { describe, test, type TestContext } from 'node:test';
 import { leftoverStepds } from '../slurm/cluster.js';
 import { ROOT, pidAlive } from './stack.js';
+import { writeResults } from './common.js';
 
 interface DemoResult {
   mode: 'slurm' | 'replay';
@@ -95,7 +96,12 @@ function assertNothingLeft(r: DemoResult): void {
   assert.deepEqual(processesUsing(r.dir), [], `processes still using ${r.dir}`);
 }
 
+const demoNumbers: Record<string, unknown> = {};
+
 function report(t: TestContext, name: string, run: Run, r: DemoResult | undefined): void {
+  demoNumbers[name] = { ms: run.ms, exit: run.code ?? run.signal, ...(r ? { submitted: r.submitted, delivered: r.delivered, neverStarted: r.neverStarted, latencyMs: r.latencyMs } : {}) };
+  const path = writeResults('demo', { suite: 'demo', runs: demoNumbers });
+  t.diagnostic(`numbers written to ${path}`);
   t.diagnostic(`${name}: ${(run.ms / 1000).toFixed(1)} s, exit ${run.code ?? run.signal}`);
   if (r) t.diagnostic(`${name}: ${r.delivered}/${r.submitted - r.neverStarted} delivered, ${r.neverStarted} never started, latency median ${r.latencyMs?.median ?? '-'} ms max ${r.latencyMs?.max ?? '-'} ms`);
   process.stderr.write(`E2E SUMMARY ${name}: ${(run.ms / 1000).toFixed(1)} s, exit ${run.code ?? run.signal}${r ? `, ${r.delivered}/${r.submitted - r.neverStarted} delivered` : ''}\n`);
