@@ -62,7 +62,7 @@ export async function runBackfill(o: BackfillOptions): Promise<BackfillResult> {
         if (!r.events.length) continue;
         n++;
         for (const ev of r.events) {
-          const m = encodeEventMessage(ev, { natsSubject: c.natsSubject, format: c.messageFormat });
+          const m = encodeEventMessage(ev, { natsSubject: c.natsSubject, format: c.messageFormat, prevalidated: true });
           if (ids.has(m.msgId)) continue;
           ids.add(m.msgId);
           msgs.push(m);

@@ -2,9 +2,9 @@
  * From Slurm JSON to outbox entries: read (slurm/), diff against the emitted set, map (mapping/)
  * only what is new, encode with the deterministic Nats-Msg-Id.
  */
-import { encodeEventMessage, eventMsgId, type JobEvent, type Logger, type MessageFormat } from '@cc-slurm-bridge/shared';
+import { encodeEventMessage, eventMsgId, type Logger, type MessageFormat } from '@cc-slurm-bridge/shared';
 import { readSlurmJobs, type SlurmJob, type SlurmWarning } from './slurm/mod.js';
-import { ENDED_STATES, hasRun, jobEvents, stopState } from './mapping/mod.js';
+import { ENDED_STATES, hasRun, jobEvents, stopState, type ValidatedEvent } from './mapping/mod.js';
 import type { Outbox, OutboxEntry } from './outbox/outbox.js';
 
 /**
@@ -55,8 +55,9 @@ export interface EventContext {
   logger?: Logger;
 }
 
-export function toEntry(ev: JobEvent, ctx: Pick<EventContext, 'natsSubject' | 'format'>, at = Date.now()): OutboxEntry {
-  const m = encodeEventMessage(ev, { natsSubject: ctx.natsSubject, format: ctx.format });
+/** The outbox entry of a mapped event (validated by the mapping, so not validated again here). */
+export function toEntry(ev: ValidatedEvent, ctx: Pick<EventContext, 'natsSubject' | 'format'>, at = Date.now()): OutboxEntry {
+  const m = encodeEventMessage(ev, { natsSubject: ctx.natsSubject, format: ctx.format, prevalidated: true });
   const cluster = ev.body.cluster ?? '';
   const startTime = ev.body.startTime ?? 0;
   return {

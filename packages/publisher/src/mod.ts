@@ -21,5 +21,5 @@ export { runBackfill, type BackfillOptions, type BackfillResult } from './backfi
 export { parseTimeArg } from './timearg.js';
 export { main as cliMain } from './cli-main.js';
 export { readSlurmJobs, type SlurmJob } from './slurm/mod.js';
-export { jobEvents } from './mapping/mod.js';
+export { jobEvents, type ValidatedEvent } from './mapping/mod.js';
 export { convertFiles, formatConvertOutput } from './convert.js';

@@ -17,7 +17,7 @@
  * - Not sent: pending / never-started jobs, G1 placeholders, jobs on ignored hosts only, jobs
  *   without a user. A job whose event fails validateEvent is skipped with a warning, never thrown.
  */
-import { isValidSubjectToken, startJobEvent, stopJobEvent, validateEvent, type EventMeta, type JobEvent, type Resource, type Shared, type StartJobBody, type StopJobBody } from '@cc-slurm-bridge/shared';
+import { isValidSubjectToken, startJobEvent, stopJobEvent, validateEvent, type EventMeta, type Resource, type Shared, type StartJobBody, type StopJobBody } from '@cc-slurm-bridge/shared';
 import type { SlurmJob, SlurmNodeAllocation, SlurmSharing, SlurmWarning } from '../slurm/job.js';
 import { slurmInfo } from './slurm-info.js';
 import { hasRun, stopState } from './state.js';
@@ -37,9 +37,15 @@ export interface MappingOptions {
   includeJobScript?: boolean;
 }
 
+/**
+ * An event that passed validateEvent (shared's `ValidatedEvent`, which its barrel does not name):
+ * encode it with `encodeEventMessage(e, { …, prevalidated: true })` so it is not validated twice.
+ */
+export type ValidatedEvent = Extract<ReturnType<typeof validateEvent>, { ok: true }>['value'];
+
 export interface MappingResult {
   /** start_job (if the job started) then stop_job (if it ended); each passed validateEvent. */
-  events: JobEvent[];
+  events: ValidatedEvent[];
   warnings: SlurmWarning[];
   /** Why no event was produced, when none was. */
   skipped?: string;
@@ -128,7 +134,7 @@ export function jobEvents(job: SlurmJob, opts: MappingOptions): MappingResult {
       warn('start_job', `cannot build a valid start_job: ${start.error.message}`);
       return skip('invalid start_job');
     }
-    const events: JobEvent[] = [start.value];
+    const events: ValidatedEvent[] = [start.value];
 
     const decision = stopState(job.state, job.stateFlags);
     if (!decision.ended) {

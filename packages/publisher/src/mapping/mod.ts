@@ -1,4 +1,4 @@
 /** Normalised Slurm job → cc-backend start/stop events. */
-export { jobEvents, sharedFor, type MappingOptions, type MappingResult } from './events.js';
+export { jobEvents, sharedFor, type MappingOptions, type MappingResult, type ValidatedEvent } from './events.js';
 export { stopState, hasRun, ENDED_STATES, type StopStateDecision } from './state.js';
 export { slurmInfo } from './slurm-info.js';

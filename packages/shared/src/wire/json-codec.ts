@@ -6,11 +6,21 @@ import { WireError } from './errors.js';
 import { EVENT_TYPES, WIRE_VERSION, type EventType } from './headers.js';
 import { describeIssues, toFieldIssues } from './validate.js';
 
+declare const validated: unique symbol;
+
+/**
+ * An event that passed {@link validateEvent}. Only validateEvent makes one (its body is zod's
+ * fresh copy, so nobody else holds it); the encoders take it without validating again
+ * (`encodeEventMessage(e, { natsSubject, prevalidated: true })`). Treat it as read-only: a
+ * changed ValidatedEvent is no longer known to be valid.
+ */
+export type ValidatedEvent = JobEvent & { readonly [validated]: true };
+
 /**
  * Validates an event strictly (writing is strict, DESIGN §2). Returns the first problem as a
  * WireError, so a producer can refuse to emit an event cc-backend would reject.
  */
-export function validateEvent(e: JobEvent): Result<JobEvent, WireError> {
+export function validateEvent(e: JobEvent): Result<ValidatedEvent, WireError> {
   const meta = eventMetaWriteSchema.safeParse(e.meta);
   if (!meta.success) {
     const issues = toFieldIssues(meta.error, 'meta');
@@ -21,13 +31,22 @@ export function validateEvent(e: JobEvent): Result<JobEvent, WireError> {
     const issues = toFieldIssues(parsed.error);
     return err(new WireError('invalid_body', `invalid ${e.event} body: ${describeIssues(issues)}`, { issues }));
   }
-  return ok({ ...e, body: parsed.data } as JobEvent);
+  return ok({ ...e, body: parsed.data } as ValidatedEvent);
 }
 
 /** Wire format v1 JSON: the cc-backend body, flat, with `event`, `version`, `meta` in front. */
 export function encodeJson(e: JobEvent): string {
   const v = validateEvent(e);
   if (!v.ok) throw v.error;
+  return jsonText(e);
+}
+
+/** {@link encodeJson} of an event validateEvent already passed: the same text, without validating again. */
+export function encodeValidatedJson(e: ValidatedEvent): string {
+  return jsonText(e);
+}
+
+function jsonText(e: JobEvent): string {
   return JSON.stringify({ event: e.event, version: e.version, meta: e.meta, ...e.body });
 }
 

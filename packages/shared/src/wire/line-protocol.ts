@@ -2,7 +2,7 @@ import { err, ok, type Result } from '../errors.js';
 import type { JobEvent } from './envelope.js';
 import { WireError } from './errors.js';
 import { EVENT_TYPES, type EventType } from './headers.js';
-import { decodeBody, validateEvent } from './json-codec.js';
+import { decodeBody, validateEvent, type ValidatedEvent } from './json-codec.js';
 
 /**
  * InfluxDB line protocol as cc-backend's NATS job API reads it (CONTRACT §6.2, §6.3):
@@ -23,6 +23,15 @@ export function escapeTag(s: string): string {
 export function encodeLineProtocol(e: JobEvent): string {
   const v = validateEvent(e);
   if (!v.ok) throw v.error;
+  return lineText(e);
+}
+
+/** {@link encodeLineProtocol} of an event validateEvent already passed, without validating again. */
+export function encodeValidatedLineProtocol(e: ValidatedEvent): string {
+  return lineText(e);
+}
+
+function lineText(e: JobEvent): string {
   const cluster = e.body.cluster;
   if (!cluster) throw new WireError('invalid_body', 'line protocol needs a non-empty cluster (empty tag values drop the line, CONTRACT §6.2)');
   const seconds = e.event === 'start_job' ? e.body.startTime : e.body.stopTime;

@@ -2,8 +2,8 @@ import { err, type Result } from '../errors.js';
 import type { JobEvent } from './envelope.js';
 import { WireError } from './errors.js';
 import { CONTENT_TYPE, HEADER } from './headers.js';
-import { decodeJson, encodeJson } from './json-codec.js';
-import { decodeLineProtocol, encodeLineProtocol } from './line-protocol.js';
+import { decodeJson, encodeJson, encodeValidatedJson, type ValidatedEvent } from './json-codec.js';
+import { decodeLineProtocol, encodeLineProtocol, encodeValidatedLineProtocol } from './line-protocol.js';
 import { eventMsgId, eventSubject } from './subject.js';
 
 export type MessageFormat = 'json' | 'ccmessage';
@@ -19,15 +19,34 @@ export interface EventMessage {
 const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
+export interface EncodeEventOptions {
+  /** Subject prefix (`<natsSubject>.<cluster>.<event>`). */
+  natsSubject: string;
+  format?: MessageFormat;
+  /**
+   * The event is a ValidatedEvent (validateEvent's output), so it is not validated again. The
+   * type system holds callers to it: `prevalidated: true` only accepts a ValidatedEvent.
+   */
+  prevalidated?: boolean;
+}
+
 /** Builds the NATS message of an event. Throws WireError if the event is not valid (writing is strict). */
-export function encodeEventMessage(e: JobEvent, opts: { natsSubject: string; format?: MessageFormat }): EventMessage {
+export function encodeEventMessage(e: ValidatedEvent, opts: EncodeEventOptions & { prevalidated: true }): EventMessage;
+export function encodeEventMessage(e: JobEvent, opts: EncodeEventOptions & { prevalidated?: false }): EventMessage;
+export function encodeEventMessage(e: JobEvent, opts: EncodeEventOptions): EventMessage {
   const format = opts.format ?? 'json';
   const cluster = e.body.cluster ?? '';
   const subject = eventSubject(opts.natsSubject, cluster, e.event);
   // stop_job always carries startTime in what we publish; the id falls back to 0 for foreign events.
   const startTime = e.body.startTime ?? 0;
   const msgId = eventMsgId(cluster, e.body.jobId, startTime, e.event);
-  const text = format === 'json' ? encodeJson(e) : encodeLineProtocol(e);
+  const text = opts.prevalidated
+    ? format === 'json'
+      ? encodeValidatedJson(e as ValidatedEvent)
+      : encodeValidatedLineProtocol(e as ValidatedEvent)
+    : format === 'json'
+      ? encodeJson(e)
+      : encodeLineProtocol(e);
   return {
     subject,
     data: encoder.encode(text),
