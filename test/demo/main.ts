@@ -268,6 +268,9 @@ async function main(): Promise<number> {
   let mode: 'slurm' | 'replay' = FORCE_REPLAY ? 'replay' : 'slurm';
   const buildP = ensureBuilt();
   const natsP = startNats(dir);
+  // awaited below; until then a failure must not count as an unhandled rejection
+  buildP.catch(() => undefined);
+  natsP.catch(() => undefined);
   if (mode === 'slurm') {
     const cl = new SlurmCluster({ base: join(dir, 'slurm'), clusterName: CLUSTER, nodes: 4, prologSlurmctld: hook.script, epilogSlurmctld: hook.script });
     cluster = cl;
