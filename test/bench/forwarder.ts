@@ -1,14 +1,15 @@
-// `pnpm bench forwarder [--jobs N] [--concurrency C] [--warmup N]`
+// `pnpm bench forwarder [--jobs N] [--concurrency C] [--warmup N] [--rounds N]`
 //
 // Throughput of the forwarder against the cc-backend double, next to the ceiling: raw node:http
 // keep-alive POSTs into the same double at the same concurrency, with the same mix (each job's
 // start then its stop, different jobs in parallel). The double runs in its own process, with
 // commit interval 0; nats-server is a private one from test/harness.
 //
-//   raw POSTs/s       = 2·jobs / time of the raw client (measured before and after the forwarder; mean)
+//   raw POSTs/s       = 2·jobs / time of the raw client (median of rounds+1 runs interleaved with the forwarder's)
 //   (the double's tables are reset before each phase: its per-request cost grows with its row count)
 //   forwarder ev/s    = 2·jobs / time from forwarder start until the double has answered all its events
 //                       (the events are in the stream before the forwarder starts: a backlog)
+//                       (median of `rounds` runs, each with a fresh forwarder instance)
 //   ratio             = forwarder ev/s ÷ raw POSTs/s
 import http from 'node:http';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -34,6 +35,7 @@ function arg(name: string, dflt: number): number {
 const JOBS = arg('jobs', 2000);
 const C = arg('concurrency', 16);
 const WARMUP = arg('warmup', 1000);
+const ROUNDS = arg('rounds', 2);
 const CLUSTER = 'benchcluster';
 
 function startBody(jobId: number) {
@@ -122,20 +124,9 @@ async function main(): Promise<void> {
     // The double's job tables are scanned per request, so every phase starts from empty tables.
     const reset = async (): Promise<void> => void (await fetch(`${url}/__test__/reset`, { method: 'POST' })).text();
     await rawPosts(url, jwt, 1, WARMUP);
-    await reset();
-    const r1 = await rawPosts(url, jwt, 100_000, JOBS);
-    const raw1 = r1.rate;
-    console.log(`raw node:http (1st run)        ${raw1.toFixed(0)} POSTs/s   (client CPU ${r1.cpuMsPerEvent.toFixed(2)} ms/POST)`);
 
     const cfgR = parseForwarderConfig(
-      {
-        natsServer: nats.url,
-        ccRestUrl: url,
-        ccRestJwt: jwt,
-        concurrency: C,
-        logLevel: 'warn',
-        consumerMaxAckPending: 10_000,
-      },
+      { natsServer: nats.url, ccRestUrl: url, ccRestJwt: jwt, concurrency: C, logLevel: 'warn', consumerMaxAckPending: 10_000 },
       {},
     );
     if (!cfgR.ok) throw cfgR.error;
@@ -143,52 +134,73 @@ async function main(): Promise<void> {
     const nc = await connect({ servers: nats.url });
     await ensureJetStreamResources(nc, cfg, { consumer: true });
     const js = jetstream(nc);
-    const events: JobEvent[] = [];
-    for (let j = 200_000; j < 200_000 + JOBS; j++) events.push(startJobEvent(startBody(j)), stopJobEvent(stopBody(j)));
-    let acks: Array<Promise<unknown>> = [];
-    for (const e of events) {
-      const m = encodeEventMessage(e, { natsSubject: cfg.natsSubject });
-      const h = natsHeaders();
-      for (const [k, v] of Object.entries(m.headers)) h.set(k, v);
-      acks.push(js.publish(m.subject, m.data, { headers: h, msgID: m.msgId }));
-      if (acks.length >= 512) {
-        await Promise.all(acks);
-        acks = [];
-      }
-    }
-    await Promise.all(acks);
-
-    await reset();
-    const before = (await counters()).total;
     const logger = createLogger({ name: 'cc-slurm-forwarder', level: 'warn', secrets: [jwt] });
-    const cpu0 = process.cpuUsage();
-    const t0 = performance.now();
-    const fwd = await startForwarder(cfg, { logger, defaultMetrics: false });
-    await pollUntil('the forwarder to deliver every event', async () => ((await counters()).total >= before + 2 * JOBS ? true : undefined), {
-      timeoutMs: 600_000,
-      intervalMs: 25,
-    });
-    const fwdRate = (2 * JOBS * 1000) / (performance.now() - t0);
-    const cpu = process.cpuUsage(cpu0);
-    const fwdCpu = (cpu.user + cpu.system) / 1000 / (2 * JOBS);
-    const st = fwd.status();
-    await fwd.stop();
-    await nc.close();
-    console.log(`forwarder (JetStream → POST)   ${fwdRate.toFixed(0)} events/s  (CPU ${fwdCpu.toFixed(2)} ms/event; outcomes ${JSON.stringify(st.counts)})`);
 
-    await reset();
-    const r2 = await rawPosts(url, jwt, 300_000, JOBS);
-    const raw2 = r2.rate;
-    console.log(`raw node:http (2nd run)        ${raw2.toFixed(0)} POSTs/s   (client CPU ${r2.cpuMsPerEvent.toFixed(2)} ms/POST)`);
-    const raw = (raw1 + raw2) / 2;
-    const c = await counters();
-    // (counters cover the last phase only; the forwarder's own outcome counts are printed above)
-    const bad = Object.entries(c.byStatus).filter(([s]) => s !== '201' && s !== '200');
+    const raw = async (round: number): Promise<number> => {
+      await reset();
+      const r = await rawPosts(url, jwt, 1_000_000 * (round + 1), JOBS);
+      console.log(`  round ${round}  raw node:http   ${r.rate.toFixed(0).padStart(6)} POSTs/s   (client CPU ${r.cpuMsPerEvent.toFixed(2)} ms/POST)`);
+      return r.rate;
+    };
+    const forwarder = async (round: number): Promise<number> => {
+      // Backlog first (not timed): each job's start and stop, as the publisher emits them.
+      const first = 1_000_000 * (round + 1) + 500_000;
+      let acks: Array<Promise<unknown>> = [];
+      for (let j = first; j < first + JOBS; j++) {
+        for (const e of [startJobEvent(startBody(j)), stopJobEvent(stopBody(j))] as JobEvent[]) {
+          const m = encodeEventMessage(e, { natsSubject: cfg.natsSubject });
+          const h = natsHeaders();
+          for (const [k, v] of Object.entries(m.headers)) h.set(k, v);
+          acks.push(js.publish(m.subject, m.data, { headers: h, msgID: m.msgId }));
+        }
+        if (acks.length >= 512) {
+          await Promise.all(acks);
+          acks = [];
+        }
+      }
+      await Promise.all(acks);
+      await reset();
+      const cpu0 = process.cpuUsage();
+      const t0 = performance.now();
+      const fwd = await startForwarder(cfg, { logger, defaultMetrics: false });
+      await pollUntil('the forwarder to deliver every event', async () => ((await counters()).total >= 2 * JOBS ? true : undefined), {
+        timeoutMs: 600_000,
+        intervalMs: 25,
+      });
+      const rate = (2 * JOBS * 1000) / (performance.now() - t0);
+      const cpu = process.cpuUsage(cpu0);
+      const st = fwd.status();
+      await fwd.stop();
+      const c = await counters();
+      const bad = Object.entries(c.byStatus).filter(([code]) => code !== '201' && code !== '200');
+      console.log(
+        `  round ${round}  forwarder       ${rate.toFixed(0).padStart(6)} events/s  (CPU ${((cpu.user + cpu.system) / 1000 / (2 * JOBS)).toFixed(2)} ms/event; ` +
+          `outcomes ${JSON.stringify(st.counts)}${bad.length ? `; unexpected statuses ${JSON.stringify(Object.fromEntries(bad))}` : ''})`,
+      );
+      return rate;
+    };
+
+    // Interleaved rounds (raw, forwarder, raw, forwarder, raw): other load on the machine drifts
+    // over seconds, so each figure is the median of its rounds.
+    const raws: number[] = [];
+    const fwds: number[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      raws.push(await raw(round));
+      fwds.push(await forwarder(round));
+    }
+    raws.push(await raw(ROUNDS));
+    await nc.close();
+    const median = (xs: number[]): number => {
+      const a = [...xs].sort((x, y) => x - y);
+      const m = Math.floor(a.length / 2);
+      return a.length % 2 ? a[m]! : (a[m - 1]! + a[m]!) / 2;
+    };
+    const f = median(fwds);
+    const r = median(raws);
     console.log('');
-    console.log(`  forwarder   ${fwdRate.toFixed(0).padStart(7)} events/s`);
-    console.log(`  raw POSTs   ${raw.toFixed(0).padStart(7)} POSTs/s  (mean of ${raw1.toFixed(0)} and ${raw2.toFixed(0)})`);
-    console.log(`  ratio       ${(fwdRate / raw).toFixed(2).padStart(7)}   (target ≥ 0.5, aim 0.8)`);
-    if (bad.length) console.log(`  unexpected statuses at the double: ${JSON.stringify(Object.fromEntries(bad))}`);
+    console.log(`  forwarder   ${f.toFixed(0).padStart(7)} events/s  (median of ${fwds.map((x) => x.toFixed(0)).join(', ')})`);
+    console.log(`  raw POSTs   ${r.toFixed(0).padStart(7)} POSTs/s   (median of ${raws.map((x) => x.toFixed(0)).join(', ')})`);
+    console.log(`  ratio       ${(f / r).toFixed(2).padStart(7)}   (target ≥ 0.5, aim 0.8)`);
   } finally {
     await killAndWait(cc, 'SIGTERM');
     await nats.cleanup();
