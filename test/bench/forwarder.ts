@@ -142,11 +142,11 @@ async function main(): Promise<void> {
       console.log(`  round ${round}  raw node:http   ${r.rate.toFixed(0).padStart(6)} POSTs/s   (client CPU ${r.cpuMsPerEvent.toFixed(2)} ms/POST)`);
       return r.rate;
     };
-    const forwarder = async (round: number): Promise<number> => {
+    const forwarder = async (round: number, jobs = JOBS): Promise<number> => {
       // Backlog first (not timed): each job's start and stop, as the publisher emits them.
       const first = 1_000_000 * (round + 1) + 500_000;
       let acks: Array<Promise<unknown>> = [];
-      for (let j = first; j < first + JOBS; j++) {
+      for (let j = first; j < first + jobs; j++) {
         for (const e of [startJobEvent(startBody(j)), stopJobEvent(stopBody(j))] as JobEvent[]) {
           const m = encodeEventMessage(e, { natsSubject: cfg.natsSubject });
           const h = natsHeaders();
@@ -163,18 +163,18 @@ async function main(): Promise<void> {
       const cpu0 = process.cpuUsage();
       const t0 = performance.now();
       const fwd = await startForwarder(cfg, { logger, defaultMetrics: false });
-      await pollUntil('the forwarder to deliver every event', async () => ((await counters()).total >= 2 * JOBS ? true : undefined), {
+      await pollUntil('the forwarder to deliver every event', async () => ((await counters()).total >= 2 * jobs ? true : undefined), {
         timeoutMs: 600_000,
         intervalMs: 25,
       });
-      const rate = (2 * JOBS * 1000) / (performance.now() - t0);
+      const rate = (2 * jobs * 1000) / (performance.now() - t0);
       const cpu = process.cpuUsage(cpu0);
       const st = fwd.status();
       await fwd.stop();
       const c = await counters();
       const bad = Object.entries(c.byStatus).filter(([code]) => code !== '201' && code !== '200');
       console.log(
-        `  round ${round}  forwarder       ${rate.toFixed(0).padStart(6)} events/s  (CPU ${((cpu.user + cpu.system) / 1000 / (2 * JOBS)).toFixed(2)} ms/event; ` +
+        `  ${round < 0 ? 'warm-up ' : `round ${round}`}  forwarder       ${rate.toFixed(0).padStart(6)} events/s  (CPU ${((cpu.user + cpu.system) / 1000 / (2 * jobs)).toFixed(2)} ms/event; ` +
           `outcomes ${JSON.stringify(st.counts)}${bad.length ? `; unexpected statuses ${JSON.stringify(Object.fromEntries(bad))}` : ''})`,
       );
       return rate;
@@ -182,6 +182,8 @@ async function main(): Promise<void> {
 
     // Interleaved rounds (raw, forwarder, raw, forwarder, raw): other load on the machine drifts
     // over seconds, so each figure is the median of its rounds.
+    // Both clients get a warm-up (JIT, connections) that is not counted.
+    await forwarder(-1, WARMUP);
     const raws: number[] = [];
     const fwds: number[] = [];
     for (let round = 0; round < ROUNDS; round++) {
