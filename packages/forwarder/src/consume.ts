@@ -177,9 +177,10 @@ export class ForwardingEngine {
     this.updateGauges();
     const deadline = Date.now() + deadlineMs;
     while ((this.running > 0 || this.deadLettering > 0) && Date.now() < deadline) await sleep(20);
-    // The open pull request ends by itself within fetchExpiresMs; don't wait past the deadline.
-    const fetchEnded = await Promise.race([this.fetchLoopDone.then(() => true), sleep(Math.max(0, deadline - Date.now()), this.halt.signal).then(() => false)]);
-    if (!fetchEnded) this.currentFetch?.stop();
+    // End the open pull request now rather than waiting up to fetchExpiresMs for it to expire;
+    // anything it still delivers is held and nak'd below.
+    this.currentFetch?.stop();
+    await Promise.race([this.fetchLoopDone, sleep(Math.max(0, deadline - Date.now()), this.halt.signal)]);
     this.flushOps();
     this.halt.abort(); // ends every pending back-off sleep, so nothing keeps the process alive
     let naked = 0;
