@@ -60,5 +60,5 @@ fi
 # Workspace packages: install when node_modules is missing or older than the lockfile.
 if [ ! -f node_modules/.modules.yaml ] || [ pnpm-lock.yaml -nt node_modules/.modules.yaml ]; then
   say "pnpm install --frozen-lockfile"
-  pnpm install --frozen-lockfile >&2
+  pnpm install --frozen-lockfile --reporter=append-only >&2
 fi
