@@ -87,6 +87,13 @@ describe('v0.0.38–v0.0.40 layout (allocated cores only)', () => {
     assert.equal(r.byHost.get('n')?.hwthreads, undefined);
     assert.match(r.warnings[0]?.message ?? '', /2 CPUs on 1 allocated cores/);
   });
+  test('core ids sorted and distinct whatever the key order; other states and spellings', () => {
+    // "07" and "01" are not array-index keys, so they keep their insertion order; "1" and "01" are both core 1.
+    const r = readJobResources(v39(['n', { '0': { '5': 'allocated', '07': 'ALLOCATED', '01': 'allocated', '1': 'Allocated', '2': 'idle', '3': 'unassigned' } }]), 1, 4);
+    assert.deepEqual(r.byHost.get('n'), { hwthreads: [1, 5, 7], cpus: 4 });
+    const arr = readJobResources({ nodes: 'n', allocated_nodes: [{ nodename: 'n', sockets: { '0': { cores: { '4': ['allocated'], '6': ['idle'] } } } }] }, 1, 1);
+    assert.deepEqual(arr.byHost.get('n'), { hwthreads: [4], cpus: 1 });
+  });
 });
 
 describe('v0.0.37 layout', () => {

@@ -35,9 +35,27 @@ export function slurmInfo(job: SlurmJob): string {
   return lines.map((l, i) => (i === 0 ? '' : '   ') + l.join(' ')).join('\n');
 }
 
+const dayText = new Map<number, string>();
+
+/**
+ * `new Date(t * 1000).toISOString().slice(0, 19)`, without a Date and an ISO string per call:
+ * the date part ("2024-12-03T") is cached per day, the time of day is arithmetic.
+ */
 function time(t: number | undefined): string {
   if (t === undefined) return 'Unknown';
-  return new Date(t * 1000).toISOString().slice(0, 19);
+  // Whole seconds in years 1970–9999 only; anything else the slow, exact way.
+  if (!Number.isInteger(t) || t < 0 || t >= 253402300800) return new Date(t * 1000).toISOString().slice(0, 19);
+  const day = Math.floor(t / 86400);
+  let date = dayText.get(day);
+  if (date === undefined) {
+    if (dayText.size >= 4096) dayText.clear();
+    date = new Date(day * 86400000).toISOString().slice(0, 11);
+    dayText.set(day, date);
+  }
+  const sec = t - day * 86400;
+  const h = Math.floor(sec / 3600);
+  const m = Math.floor((sec % 3600) / 60);
+  return `${date}${two(h)}:${two(m)}:${two(sec % 60)}`;
 }
 
 /** Minutes → scontrol's [days-]HH:MM:SS, or UNLIMITED. */
@@ -53,6 +71,11 @@ function limit(m: number | 'infinite' | undefined): string {
 
 function pad(n: number): string {
   return String(n).padStart(2, '0');
+}
+
+/** pad() of an integer in 0…99. */
+function two(n: number): string {
+  return n < 10 ? `0${n}` : String(n);
 }
 
 function tres(t: Record<string, number>): string {

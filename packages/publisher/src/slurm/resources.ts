@@ -155,37 +155,42 @@ function threadsPerCore(cpus: number | undefined, cores: number, tpc: number | u
 function readV39(jr: Obj, res: JobResourcesResult, warn: Warn, jobCpus: number | undefined): void {
   if (typeof jr['nodes'] === 'string') res.nodeList = jr['nodes'];
   const list = jr['allocated_nodes'] as unknown[];
-  // First pass: collect allocated (socket, core) pairs per node.
-  const perNode: Array<{ name: string; cores: Array<[number, number]>; ok: boolean }> = [];
+  // First pass: collect allocated (socket, core) pairs per node (as two parallel lists).
+  const perNode: Array<{ name: string; sockets: number[]; cores: number[]; ok: boolean }> = [];
   list.forEach((a, i) => {
     const name = isObj(a) ? a['nodename'] : undefined;
     if (!isObj(a) || typeof name !== 'string' || name === '') {
       warn(`job_resources.allocated_nodes[${i}]`, `node entry without a nodename: ${show(a)}`);
       return;
     }
-    const cores: Array<[number, number]> = [];
+    const socketIdx: number[] = [];
+    const cores: number[] = [];
     let ok = true;
     const sockets = a['sockets'];
     if (isObj(sockets)) {
-      for (const [sk, sv] of Object.entries(sockets)) {
+      for (const sk of Object.keys(sockets)) {
+        const sv = sockets[sk];
         const s = Number(sk);
         const coreMap = isObj(sv) ? sv['cores'] : undefined;
         if (!Number.isInteger(s) || s < 0 || !isObj(coreMap)) {
           ok = false;
           continue;
         }
-        for (const [ck, cv] of Object.entries(coreMap)) {
+        for (const ck of Object.keys(coreMap)) {
           const c = Number(ck);
           if (!Number.isInteger(c) || c < 0) {
             ok = false;
             continue;
           }
-          const st = (typeof cv === 'string' ? cv : strList(cv)[0] ?? '').toLowerCase();
-          if (st === 'allocated') cores.push([s, c]);
+          const cv = coreMap[ck];
+          if (cv === 'allocated' || (typeof cv === 'string' ? cv : strList(cv)[0] ?? '').toLowerCase() === 'allocated') {
+            socketIdx.push(s);
+            cores.push(c);
+          }
         }
       }
     } else ok = false;
-    perNode.push({ name, cores, ok });
+    perNode.push({ name, sockets: socketIdx, cores, ok });
   });
   const totalAllocatedCores = perNode.reduce((n, p) => n + p.cores.length, 0);
   const oneThreadPerCore = jobCpus !== undefined && jobCpus === totalAllocatedCores;
@@ -195,12 +200,12 @@ function readV39(jr: Obj, res: JobResourcesResult, warn: Warn, jobCpus: number |
     const entry: Omit<SlurmNodeAllocation, 'hostname'> = {};
     if (!p.ok || p.cores.length === 0) {
       warn('job_resources.allocated_nodes', `${p.name}: no usable socket/core listing; hwthreads left out`);
-    } else if (p.cores.some(([s]) => s !== 0)) {
+    } else if (p.sockets.some((s) => s !== 0)) {
       multiSocket.push(p.name);
     } else if (!oneThreadPerCore) {
       smt.push(p.name);
     } else {
-      entry.hwthreads = sortUnique(p.cores.map(([, c]) => c));
+      entry.hwthreads = sortUnique(p.cores);
       entry.cpus = p.cores.length;
     }
     res.hosts.push(p.name);
@@ -243,6 +248,12 @@ function readV37(jr: Obj, res: JobResourcesResult, warn: Warn): void {
   }
 }
 
+/** The distinct values, ascending (a new array). */
 function sortUnique(xs: number[]): number[] {
+  // Slurm lists cores in order: a strictly ascending list (without -0, which a Set makes 0) is
+  // already the answer.
+  let ascending = true;
+  for (let i = 0; i < xs.length && ascending; i++) ascending = (i === 0 || xs[i - 1]! < xs[i]!) && !Object.is(xs[i], -0);
+  if (ascending) return xs.slice();
   return [...new Set(xs)].sort((a, b) => a - b);
 }
