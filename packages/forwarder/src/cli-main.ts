@@ -2,7 +2,7 @@
 import { hostname } from 'node:os';
 import { Command, CommanderError } from 'commander';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { connectNats, createLogger, type Logger } from '@cc-slurm-bridge/shared';
+import { connectNats, createLogger, type Logger, CliExit, defaultCliIo, type CliIo } from '@cc-slurm-bridge/shared';
 import { configSecrets, loadForwarderConfig, redactedConfig, type ForwarderConfig } from './config.js';
 import { errText } from './consume.js';
 import {
@@ -16,29 +16,13 @@ import {
 } from './dlq.js';
 import { collectStatus, formatStatus } from './status.js';
 
-export interface CliIo {
-  out: (s: string) => void;
-  err: (s: string) => void;
-  env: NodeJS.ProcessEnv;
-}
-
-const defaultIo: CliIo = {
-  out: (s) => process.stdout.write(s),
-  err: (s) => process.stderr.write(s),
-  env: process.env,
-};
-
-class ExitCode extends Error {
-  constructor(readonly code: number) {
-    super(`exit ${code}`);
-  }
-}
+export type { CliIo };
 
 function loadOrFail(path: string, io: CliIo): ForwarderConfig {
   const r = loadForwarderConfig(path, io.env);
   if (!r.ok) {
     io.err(`${r.error.message}\n`);
-    throw new ExitCode(1);
+    throw new CliExit(1);
   }
   return r.value;
 }
@@ -117,7 +101,7 @@ function deadLetterJson(d: DeadLetter): Record<string, unknown> {
   return rest;
 }
 
-export async function main(argv: string[], io: CliIo = defaultIo): Promise<number> {
+export async function main(argv: string[], io: CliIo = defaultCliIo): Promise<number> {
   const program = new Command('cc-slurm-forwarder')
     .description('JetStream job events into cc-backend, with guaranteed delivery (cc-slurm-bridge)')
     .exitOverride()
@@ -141,11 +125,11 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
         handle = await Promise.race([startForwarder(cfg, { logger }), stopped.then(() => undefined)]);
       } catch (e) {
         logger.fatal({ err: errText(e) }, 'could not start');
-        throw new ExitCode(1);
+        throw new CliExit(1);
       }
       if (!handle) {
         logger.info('stopped before start-up completed');
-        throw new ExitCode(0);
+        throw new CliExit(0);
       }
       const sig = await stopped;
       logger.info({ signal: sig }, 'signal received; shutting down');
@@ -168,7 +152,7 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
       const cfg = loadOrFail(o.config, io);
       const report = await withNats(cfg, (nc) => collectStatus(cfg, nc));
       io.out(o.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatStatus(report)}\n`);
-      if (report.stream.error || report.consumer.error) throw new ExitCode(1);
+      if (report.stream.error || report.consumer.error) throw new CliExit(1);
     });
 
   const dlq = program.command('dlq').description('inspect, replay or purge dead letters');
@@ -190,7 +174,7 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
       const filter = toFilter(o);
       if (!hasFilter(filter) && !o.all) {
         io.err('refusing to replay every dead letter without --all (or give --cluster, --job-id, --reason, --event or --seq)\n');
-        throw new ExitCode(2);
+        throw new CliExit(2);
       }
       const n = await withNats(cfg, async (nc) => {
         const { js, jsm } = await dlqClients(nc);
@@ -218,7 +202,7 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
       const filter = toFilter(o);
       if (!hasFilter(filter) && !o.all) {
         io.err('refusing to purge every dead letter without --all (or give --cluster, --job-id, --reason, --event or --seq)\n');
-        throw new ExitCode(2);
+        throw new CliExit(2);
       }
       const n = await withNats(cfg, async (nc) => {
         const { jsm } = await dlqClients(nc);
@@ -247,7 +231,7 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
     await program.parseAsync(argv);
     return 0;
   } catch (e) {
-    if (e instanceof ExitCode) return e.code;
+    if (e instanceof CliExit) return e.code;
     if (e instanceof CommanderError) return e.exitCode;
     io.err(`error: ${errText(e)}\n`);
     return 1;

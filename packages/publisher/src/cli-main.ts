@@ -1,38 +1,22 @@
 /** Commands of cc-slurm-publisher other than `hook` (see cli.ts). */
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
-import { createLogger, natsSettingsProblems, redactSecrets, type ConfigError } from '@cc-slurm-bridge/shared';
+import { createLogger, natsSettingsProblems, redactSecrets, type ConfigError, CliExit, defaultCliIo, type CliIo } from '@cc-slurm-bridge/shared';
 import { configSecrets, loadPublisherConfig, parsePublisherConfig, type PublisherConfig } from './config.js';
 import { parseTimeArg } from './timearg.js';
 
-export interface CliIo {
-  out: (s: string) => void;
-  err: (s: string) => void;
-  env: NodeJS.ProcessEnv;
-}
-
-const defaultIo: CliIo = {
-  out: (s) => process.stdout.write(s),
-  err: (s) => process.stderr.write(s),
-  env: process.env,
-};
-
-class ExitCode extends Error {
-  constructor(readonly code: number) {
-    super(`exit ${code}`);
-  }
-}
+export type { CliIo };
 
 function loadOrFail(path: string, io: CliIo): PublisherConfig {
   const r = loadPublisherConfig(path, io.env);
   if (!r.ok) {
     io.err(`${(r.error as ConfigError).message}\n`);
-    throw new ExitCode(1);
+    throw new CliExit(1);
   }
   const problems = natsSettingsProblems(r.value);
   if (problems.length) {
     io.err(`config file ${path} is invalid:\n  ${problems.join('\n  ')}\n`);
-    throw new ExitCode(1);
+    throw new CliExit(1);
   }
   return r.value;
 }
@@ -49,11 +33,11 @@ function readInput(path: string, what: string, io: CliIo): string {
     return readFileSync(path === '-' ? 0 : path, 'utf8');
   } catch (e) {
     io.err(`cannot read ${what} file ${path}: ${(e as Error).message}\n`);
-    throw new ExitCode(1);
+    throw new CliExit(1);
   }
 }
 
-export async function main(argv: string[], io: CliIo = defaultIo): Promise<number> {
+export async function main(argv: string[], io: CliIo = defaultCliIo): Promise<number> {
   const program = new Command('cc-slurm-publisher')
     .description('Slurm job starts and stops into NATS JetStream, durably (cc-slurm-bridge)')
     .exitOverride()
@@ -78,7 +62,7 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
       } catch (err) {
         logger.fatal({ err: (err as Error).message }, 'could not start');
         await daemon.stop().catch(() => undefined);
-        throw new ExitCode(1);
+        throw new CliExit(1);
       }
       const sig = await stopped;
       logger.info({ signal: sig }, 'shutting down');
@@ -111,11 +95,11 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
         assertClusterToken(o.cluster);
       } catch (e) {
         io.err(`${(e as Error).message}\n`);
-        throw new ExitCode(2);
+        throw new CliExit(2);
       }
       if (!o.squeue && !o.scontrol && !o.sacct) {
         io.err('convert: give at least one of --squeue, --scontrol, --sacct\n');
-        throw new ExitCode(2);
+        throw new CliExit(2);
       }
       const { readSlurmJobs } = await import('./slurm/mod.js');
       const { convertFiles, formatConvertOutput } = await import('./convert.js');
@@ -127,7 +111,7 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
         const r = readSlurmJobs(text, { cluster: o.cluster });
         if (!r.ok) {
           io.err(`convert: ${k} file ${path} is not a Slurm job list: ${r.error.message}\n`);
-          throw new ExitCode(1);
+          throw new CliExit(1);
         }
         inputs[k] = text;
       }
@@ -142,7 +126,7 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
         });
       } catch (e) {
         io.err(`convert: ${(e as Error).message}\n`);
-        throw new ExitCode(1);
+        throw new CliExit(1);
       }
       for (const w of result.warnings) io.err(`warning: ${w.jobId !== undefined ? `job ${w.jobId}: ` : ''}${w.field}: ${w.message}\n`);
       io.out(formatConvertOutput(result.events));
@@ -164,7 +148,7 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
         until = parseTimeArg(o.until);
       } catch (e) {
         io.err(`${(e as Error).message}\n`);
-        throw new ExitCode(2);
+        throw new CliExit(2);
       }
       const { runBackfill } = await import('./backfill.js');
       const logger = createLogger({ name: 'cc-slurm-publisher', level: cfg.logLevel === 'info' ? 'warn' : cfg.logLevel, secrets: configSecrets(cfg), destination: process.stderr });
@@ -173,7 +157,7 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
         io.err(`backfill done: ${r.windows} windows, ${r.jobs} jobs, ${r.events} events (${r.acked - r.duplicates} new, ${r.duplicates} already in the stream)\n`);
       } catch (e) {
         io.err(`backfill failed: ${redactSecrets((e as Error).message, configSecrets(cfg))}\n`);
-        throw new ExitCode(1);
+        throw new CliExit(1);
       }
     });
 
@@ -192,7 +176,7 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
     await program.parseAsync(argv);
     return 0;
   } catch (e) {
-    if (e instanceof ExitCode) return e.code;
+    if (e instanceof CliExit) return e.code;
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
     io.err(`${(e as Error).stack ?? String(e)}\n`);
     return 1;

@@ -25,3 +25,6 @@ export { createLogger, silentLogger, redactSecrets, type Logger, type CreateLogg
 
 // NATS settings, connection and stream/consumer setup (DESIGN §4)
 export * from './nats/mod.js';
+
+// CLI plumbing shared by the publisher and forwarder commands
+export { defaultCliIo, CliExit, type CliIo } from './cli.js';
