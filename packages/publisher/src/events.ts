@@ -4,7 +4,7 @@
  */
 import { encodeEventMessage, eventMsgId, type Logger, type MessageFormat } from '@cc-slurm-bridge/shared';
 import { readSlurmJobs, type SlurmJob, type SlurmWarning } from './slurm/mod.js';
-import { ENDED_STATES, hasRun, jobEvents, stopState, type ValidatedEvent } from './mapping/mod.js';
+import { ENDED_STATES, hasRun, jobEvents, stopState, type MappingOptions, type ValidatedEvent } from './mapping/mod.js';
 import type { Outbox, OutboxEntry } from './outbox/outbox.js';
 
 /**
@@ -94,7 +94,13 @@ export interface Collected {
  */
 export function collectNew(jobs: readonly SlurmJob[], outbox: Outbox, ctx: EventContext, sel: Selection = {}): Collected {
   const out: Collected = { entries: [], mapped: 0, placeholders: [] };
-  const observedAt = Math.floor(Date.now() / 1000);
+  const mapping: MappingOptions = {
+    cluster: ctx.cluster,
+    ...(ctx.gpuPciAddrs ? { gpuPciAddrs: ctx.gpuPciAddrs } : {}),
+    ...(ctx.ignoreHosts ? { ignoreHosts: ctx.ignoreHosts } : {}),
+    ...(ctx.source ? { source: ctx.source } : {}),
+    observedAt: Math.floor(Date.now() / 1000),
+  };
   const seen = new Set<string>();
   for (const job of jobs) {
     if (!hasStarted(job)) continue;
@@ -114,13 +120,7 @@ export function collectNew(jobs: readonly SlurmJob[], outbox: Outbox, ctx: Event
         continue;
       }
     }
-    const r = jobEvents(job, {
-      cluster: ctx.cluster,
-      ...(ctx.gpuPciAddrs ? { gpuPciAddrs: ctx.gpuPciAddrs } : {}),
-      ...(ctx.ignoreHosts ? { ignoreHosts: ctx.ignoreHosts } : {}),
-      ...(ctx.source ? { source: ctx.source } : {}),
-      observedAt,
-    });
+    const r = jobEvents(job, mapping);
     logWarnings(r.warnings, ctx.logger);
     if (!r.events.length) continue;
     out.mapped++;

@@ -4,7 +4,7 @@
 export { publisherConfigSchema, publisherConfigShape, loadPublisherConfig, parsePublisherConfig, configSecrets, PUBLISHER_SECRET_KEYS, type PublisherConfig } from './config.js';
 export { PublisherDaemon, type DaemonOptions } from './daemon.js';
 export { Outbox, fsyncDir, type OutboxEntry, type OutboxOptions, type EventKind } from './outbox/outbox.js';
-export { encodeFrame, readFrames, type FrameScan } from './outbox/framing.js';
+export { encodeFrame, encodeFrames, readFrames, type FrameScan } from './outbox/framing.js';
 export { OutboxPublisher, type OutboxPublisherOptions } from './publish/publisher.js';
 export { publishPipelined, type PipelineMessage, type PipelineResult } from './publish/pipeline.js';
 export { StateFile, emptyState, type DaemonState } from './state/state.js';

@@ -4,7 +4,8 @@ import { mkdtempSync, rmSync, appendFileSync, statSync, readFileSync, writeFileS
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Outbox, type OutboxEntry } from '../src/outbox/outbox.js';
-import { encodeFrame, readFrames } from '../src/outbox/framing.js';
+import { encodeFrame, encodeFrames, readFrames } from '../src/outbox/framing.js';
+import { crc32 } from 'node:zlib';
 
 function entry(jobId: number, event: 'start_job' | 'stop_job' = 'start_job', at = Date.now()): OutboxEntry {
   const id = `c1:${jobId}:1000:${event}`;
@@ -29,6 +30,20 @@ test('framing: round trip, and a torn or corrupt tail is cut off', () => {
   const corrupt = Buffer.from(whole);
   corrupt[a.length + 12] = corrupt[a.length + 12]! ^ 0xff;
   assert.deepEqual(readFrames(corrupt).records, [{ t: 1 }]);
+});
+
+test('framing: several records in one buffer are the frames one by one (multi-byte UTF-8 too)', () => {
+  const recs = [{ t: 'a', s: 'ünïcødé ✓ 🚀 "q" \\ \n' }, { t: 'k', ids: ['x:1:2:start_job'] }, {}, { t: 's', s: '' }];
+  const whole = encodeFrames(recs);
+  assert.deepEqual(whole, Buffer.concat(recs.map((r) => encodeFrame(r))));
+  assert.deepEqual(readFrames(whole).records, recs);
+  assert.equal(readFrames(whole).goodLength, whole.length);
+  const one = encodeFrame(recs[0]);
+  const payload = Buffer.from(JSON.stringify(recs[0]), 'utf8');
+  assert.equal(one.readUInt32LE(0), payload.length);
+  assert.equal(one.readUInt32LE(4), crc32(payload));
+  assert.deepEqual(one.subarray(8), payload);
+  assert.equal(encodeFrames([]).length, 0);
 });
 
 test('outbox: pending survives reopen; acked leaves the outbox but stays emitted', async () => {

@@ -97,7 +97,8 @@ export function jobEvents(job: SlurmJob, opts: MappingOptions): MappingResult {
     const gpuMap = gpuMatchers(opts.gpuPciAddrs, warn);
     const resources: Resource[] = allocation.map((a) => {
       const r: Resource = { hostname: a.hostname };
-      if (a.hwthreads && a.hwthreads.length > 0) r.hwthreads = [...a.hwthreads];
+      // Not copied: the event is validateEvent's output, which has its own copy.
+      if (a.hwthreads && a.hwthreads.length > 0) r.hwthreads = a.hwthreads;
       const acc = accelerators(a, gpuMap, warn);
       if (acc && acc.length > 0) r.accelerators = acc;
       return r;

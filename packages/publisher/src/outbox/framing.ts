@@ -14,11 +14,28 @@ export const FRAME_HEADER = 8;
 export const MAX_FRAME = 64 * 1024 * 1024;
 
 export function encodeFrame(record: unknown): Buffer {
-  const payload = Buffer.from(JSON.stringify(record), 'utf8');
-  const buf = Buffer.allocUnsafe(FRAME_HEADER + payload.length);
-  buf.writeUInt32LE(payload.length, 0);
-  buf.writeUInt32LE(crc32(payload), 4);
-  payload.copy(buf, FRAME_HEADER);
+  return encodeFrames([record]);
+}
+
+/** The frames of several records, back to back in one buffer (the JSON is written into it directly). */
+export function encodeFrames(records: readonly unknown[]): Buffer {
+  const texts = records.map((r) => JSON.stringify(r));
+  let total = 0;
+  const lengths = texts.map((t) => {
+    const n = Buffer.byteLength(t, 'utf8');
+    total += FRAME_HEADER + n;
+    return n;
+  });
+  const buf = Buffer.allocUnsafe(total);
+  let off = 0;
+  for (let i = 0; i < texts.length; i++) {
+    const len = lengths[i]!;
+    const start = off + FRAME_HEADER;
+    buf.write(texts[i]!, start, len, 'utf8');
+    buf.writeUInt32LE(len, off);
+    buf.writeUInt32LE(crc32(buf.subarray(start, start + len)), off + 4);
+    off = start + len;
+  }
   return buf;
 }
 

@@ -20,7 +20,7 @@ import { mkdirSync, openSync, closeSync, fsyncSync, readFileSync, existsSync, tr
 import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '@cc-slurm-bridge/shared';
-import { encodeFrame, readFrames } from './framing.js';
+import { encodeFrame, encodeFrames, readFrames } from './framing.js';
 
 export type EventKind = 'start_job' | 'stop_job';
 
@@ -225,17 +225,17 @@ export class Outbox {
   async add(entries: readonly OutboxEntry[]): Promise<OutboxEntry[]> {
     if (this.closed) throw new Error('outbox is closed');
     const fresh: OutboxEntry[] = [];
-    const bufs: Buffer[] = [];
+    const records: JournalRecord[] = [];
     for (const e of entries) {
       if (this.emitted.has(e.id)) continue;
       this.emitted.set(e.id, e.at);
       this.pendingMap.set(e.id, e);
       fresh.push(e);
-      bufs.push(encodeFrame({ t: 'a', e } satisfies JournalRecord));
+      records.push({ t: 'a', e });
     }
     if (!fresh.length) return fresh;
     try {
-      await this.write(Buffer.concat(bufs));
+      await this.write(encodeFrames(records));
     } catch (err) {
       // Not durable: take them back so a later poll emits them again.
       for (const e of fresh) {
