@@ -128,9 +128,9 @@ async function main(): Promise<void> {
     const js = jetstream(nc);
 
     let t = process.hrtime.bigint();
-    const squeueText = squeueSnapshot();
-    const sacctText = sacctCounterpart();
-    console.log(`synthetic input: squeue --json ${N} running jobs (${mb(squeueText.length)}), sacct --json ${N} ended jobs (${mb(sacctText.length)}), generated in ${ms(t).toFixed(0)} ms`);
+    // Each snapshot is held only until it is parsed, as the daemon holds Slurm's output.
+    const texts: Array<string | undefined> = [squeueSnapshot(), sacctCounterpart()];
+    console.log(`synthetic input: squeue --json ${N} running jobs (${mb(texts[0]!.length)}), sacct --json ${N} ended jobs (${mb(texts[1]!.length)}), generated in ${ms(t).toFixed(0)} ms`);
 
     // ---------------------------------------------------------------- the publisher's path
     const outbox = await Outbox.open(stateDir);
@@ -141,12 +141,13 @@ async function main(): Promise<void> {
     const phases: string[] = [];
     const tAll = process.hrtime.bigint();
     let events = 0;
-    for (const [what, text, sel] of [
-      ['squeue', squeueText, {}],
-      ['sacct', sacctText, { running: false }],
+    for (const [i, what, sel] of [
+      [0, 'squeue', {}],
+      [1, 'sacct', { running: false }],
     ] as const) {
       t = process.hrtime.bigint();
-      const jobs = parseJobs(text, CLUSTER);
+      const jobs = parseJobs(texts[i]!, CLUSTER);
+      texts[i] = undefined;
       const tParse = ms(t);
       // the daemon's poll path: diff + map + encode in slices, each slice written (fsync) to the
       // outbox and handed to the publisher while the next is mapped

@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { readSlurmJobs } from '../src/slurm/read.js';
+import { readSlurmDocument, readSlurmJobs } from '../src/slurm/read.js';
 import { SlurmReadError } from '../src/slurm/job.js';
 import { jobEvents } from '../src/mapping/events.js';
 
@@ -231,5 +231,19 @@ describe('dispatch on meta, sniffing without it', () => {
     const r = readSlurmJobs(JSON.stringify({ jobs: [{ job_id: 1, job_state: 'PENDING', user_name: 'u' }] }), { cluster: 'fritz' });
     assert.ok(r.ok);
     if (r.ok) assert.equal(r.value.jobs[0]?.cluster, 'fritz');
+  });
+});
+
+describe('readSlurmDocument leaves a parsed document as it was', () => {
+  test('same jobs and warnings as readSlurmJobs, document unchanged', () => {
+    for (const f of ['24.05/slurmrestd-v0.0.41-jobs-14jobs.json', '21.08/squeue-rivos-2jobs-SPLICED.json', '22.05-testcluster/sacct-all.json', '23.02/slurmrestd-jobs-30jobs.json']) {
+      const text = fixture(f);
+      const doc: unknown = JSON.parse(text);
+      const before = structuredClone(doc);
+      const r = readSlurmDocument(doc);
+      assert.ok(r.ok, f);
+      assert.deepEqual(doc, before, f);
+      assert.deepEqual(r, readSlurmJobs(text), f);
+    }
   });
 });

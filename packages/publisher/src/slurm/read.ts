@@ -28,15 +28,22 @@ export function readSlurmJobs(text: string, opts: ReadSlurmOptions = {}): Result
     return err(new SlurmReadError('malformed_json', msg, { cause }));
   }
   try {
-    return readSlurmDocument(doc, opts);
+    // The document is ours: each record is dropped once read, so the parsed tree shrinks while
+    // the (much smaller) jobs are built.
+    return readDocument(doc, opts, true);
   } catch (cause) {
     // A bug in a reader must not take the daemon down; report it as an unreadable document.
     return err(new SlurmReadError('not_a_job_list', `internal error while reading the document: ${(cause as Error).message}`, { cause }));
   }
 }
 
-/** Like readSlurmJobs, for an already-parsed JSON value. */
+/** Like readSlurmJobs, for an already-parsed JSON value (which it does not change). */
 export function readSlurmDocument(doc: unknown, opts: ReadSlurmOptions = {}): Result<SlurmReadResult, SlurmReadError> {
+  return readDocument(doc, opts, false);
+}
+
+/** `consume`: set each entry of the job list to undefined once it is read (the caller owns `doc`). */
+function readDocument(doc: unknown, opts: ReadSlurmOptions, consume: boolean): Result<SlurmReadResult, SlurmReadError> {
   let records: unknown[];
   let docObj: Obj = {};
   if (Array.isArray(doc)) {
@@ -67,12 +74,18 @@ export function readSlurmDocument(doc: unknown, opts: ReadSlurmOptions = {}): Re
   }
 
   // Records must be objects; a list whose entries look like neither family is not a job list.
-  const objects = records.filter(isObj);
-  if (records.length > 0 && objects.length === 0) {
+  let objects = 0;
+  let withJobId = 0;
+  const families = records.map((r) => {
+    if (!isObj(r)) return undefined;
+    objects++;
+    if ('job_id' in r) withJobId++;
+    return sniffFamily(r);
+  });
+  if (records.length > 0 && objects === 0) {
     return err(new SlurmReadError('not_a_job_list', 'not a Slurm job list: "jobs" holds no objects'));
   }
-  const families = records.map((r) => (isObj(r) ? sniffFamily(r) : undefined));
-  if (objects.length > 0 && families.every((f) => f === undefined) && objects.every((o) => !('job_id' in o))) {
+  if (objects > 0 && families.every((f) => f === undefined) && withJobId === 0) {
     return err(new SlurmReadError('not_a_job_list', 'not a Slurm job list: the records have neither job_id nor job state fields'));
   }
   const counted = { ctld: 0, db: 0 };
@@ -82,6 +95,7 @@ export function readSlurmDocument(doc: unknown, opts: ReadSlurmOptions = {}): Re
   const jobs: SlurmJob[] = [];
   let sniffedDocParser: string | undefined;
   records.forEach((rec, i) => {
+    if (consume) records[i] = undefined;
     if (!isObj(rec)) {
       warnings.push({ field: `jobs[${i}]`, message: `not an object: ${show(rec)}; left out` });
       return;
