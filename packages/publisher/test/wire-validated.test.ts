@@ -142,3 +142,14 @@ test('hwthreads fast path: random bodies agree with zod', () => {
     sameAsZod(start(resources, rnd() < 0.1 ? { numNodes: nodes + 1 } : {}), `random body ${n}`);
   }
 });
+
+test('subject checks still apply to every new prefix and cluster', () => {
+  const v = must(validateEvent(startJobEvent(body)));
+  assert.equal(encodeEventMessage(v, { natsSubject: 'jobs', prevalidated: true }).subject, 'jobs.fritz.start_job');
+  assert.equal(encodeEventMessage(v, { natsSubject: 'jobs', prevalidated: true }).subject, 'jobs.fritz.start_job');
+  assert.throws(() => encodeEventMessage(v, { natsSubject: 'jobs..x', prevalidated: true }), /subject prefix/);
+  const bad = must(validateEvent(startJobEvent({ ...body, cluster: 'a.b' })));
+  assert.throws(() => encodeEventMessage(bad, { natsSubject: 'jobs', prevalidated: true }), (e: Error & { code?: string }) => e.code === 'invalid_cluster_token');
+  assert.equal(encodeEventMessage(v, { natsSubject: 'site.jobs', prevalidated: true }).subject, 'site.jobs.fritz.start_job');
+  assert.throws(() => encodeEventMessage(v, { natsSubject: 'jobs.*', prevalidated: true }), /subject prefix/);
+});

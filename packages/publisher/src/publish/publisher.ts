@@ -145,7 +145,7 @@ export class OutboxPublisher {
     this.inflight.add(e.id);
     const h = natsHeaders();
     for (const [k, v] of Object.entries(e.headers)) h.set(k, v);
-    const t0 = process.hrtime.bigint();
+    const t0 = this.opts.metrics ? process.hrtime.bigint() : 0n;
     this.opts.metrics?.eventsPublished.inc({ type: e.event });
     js.publish(e.subject, encoder.encode(e.data), { msgID: e.id, headers: h, timeout: this.ackTimeoutMs }).then(
       (ack) => {

@@ -1,7 +1,7 @@
 import { err, type Result } from '../errors.js';
 import type { JobEvent } from './envelope.js';
 import { WireError } from './errors.js';
-import { CONTENT_TYPE, HEADER } from './headers.js';
+import { CONTENT_TYPE, HEADER, type EventType } from './headers.js';
 import { decodeJson, encodeJson, encodeValidatedJson, type ValidatedEvent } from './json-codec.js';
 import { decodeLineProtocol, encodeLineProtocol, encodeValidatedLineProtocol } from './line-protocol.js';
 import { eventMsgId, eventSubject } from './subject.js';
@@ -36,7 +36,7 @@ export function encodeEventMessage(e: JobEvent, opts: EncodeEventOptions & { pre
 export function encodeEventMessage(e: JobEvent, opts: EncodeEventOptions): EventMessage {
   const format = opts.format ?? 'json';
   const cluster = e.body.cluster ?? '';
-  const subject = eventSubject(opts.natsSubject, cluster, e.event);
+  const subject = subjectOf(opts.natsSubject, cluster, e.event);
   // stop_job always carries startTime in what we publish; the id falls back to 0 for foreign events.
   const startTime = e.body.startTime ?? 0;
   const msgId = eventMsgId(cluster, e.body.jobId, startTime, e.event);
@@ -60,6 +60,20 @@ export function encodeEventMessage(e: JobEvent, opts: EncodeEventOptions): Event
       [HEADER.contentType]: format === 'json' ? CONTENT_TYPE.json : CONTENT_TYPE.lineProtocol,
     },
   };
+}
+
+// The prefix and cluster last checked by eventSubject: a publisher encodes many events of one
+// cluster under one prefix, and checking them costs a split and three regex tests per event.
+let checkedPrefix: string | undefined;
+let checkedCluster: string | undefined;
+
+/** eventSubject(), skipping the checks for the prefix and cluster it last accepted. */
+function subjectOf(natsSubject: string, cluster: string, event: EventType): string {
+  if (natsSubject === checkedPrefix && cluster === checkedCluster) return `${natsSubject}.${cluster}.${event}`;
+  const subject = eventSubject(natsSubject, cluster, event);
+  checkedPrefix = natsSubject;
+  checkedCluster = cluster;
+  return subject;
 }
 
 /**
