@@ -4,6 +4,7 @@
 
 import { T, type GoField, type GoType } from './decode.js';
 import { GoStruct, RawJson, type GoJsonValue } from './gojson.js';
+import type { JobColumns } from './store.js';
 
 const f = (json: string, type: GoType, omitempty = false): GoField => ({ json, type, omitempty });
 
@@ -201,31 +202,10 @@ function isEmptyValue(x: unknown): boolean {
 }
 
 /** A stored job row, read back as schema.Job (scanJob plus what the handler adds). */
-export interface JobView {
-  id: bigint;
-  jobId: bigint;
-  user: string;
-  project: string;
-  cluster: string;
-  subCluster: string;
-  startTime: bigint;
-  partition: string;
-  arrayJobId: bigint;
-  numNodes: number;
-  numHwthreads: number;
-  numAcc: number;
-  shared: string;
-  monitoringStatus: number;
-  smt: number;
-  jobState: string;
-  duration: number;
-  walltime: bigint;
-  resourcesJson: string;
-  footprintJson: string;
-  energy: number;
+export type JobView = Omit<JobColumns, 'metaDataJson'> & {
   metaDataJson: string | null; // null = not fetched → "metaData":null
   tags: Array<{ id: bigint; type: string; name: string; scope: string }>;
-}
+};
 
 /** schema.Job as encoded by Go: field order of the struct, omitempty where tagged. */
 export function jobToGo(j: JobView): GoStruct {

@@ -7,7 +7,8 @@
 
 export type Table = 'cache' | 'main';
 
-export interface JobRow {
+/** The columns of cc-backend's job tables (shared by both tables and by the read-back view). */
+export interface JobColumns {
   id: bigint;
   jobId: bigint;
   user: string;
@@ -30,6 +31,9 @@ export interface JobRow {
   footprintJson: string;
   metaDataJson: string;
   energy: number;
+}
+
+export interface JobRow extends JobColumns {
   // ---- observation only (not columns of cc-backend) ----
   /** When the row was inserted into its current table (ms since epoch). */
   insertedAt: number;
