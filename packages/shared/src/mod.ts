@@ -13,7 +13,7 @@ export { stopJobBodySchema, type StopJobBody } from './cc-backend/stop-job.js';
 export { HEADER, CONTENT_TYPE, EVENT_TYPES, WIRE_VERSION, type EventType } from './wire/headers.js';
 export { startJobEvent, stopJobEvent, eventKey, ENVELOPE_KEYS, eventMetaReadSchema, eventMetaWriteSchema, type JobEvent, type StartJobEvent, type StopJobEvent, type EventMeta } from './wire/envelope.js';
 export { WireError, type WireErrorCode, type FieldIssue } from './wire/errors.js';
-export { encodeJson, decodeJson, decodeBody, validateEvent } from './wire/json-codec.js';
+export { encodeJson, decodeJson, decodeBody, validateEvent, type ValidatedEvent } from './wire/json-codec.js';
 export { encodeLineProtocol, decodeLineProtocol, parseLineProtocol, escapeStringField, escapeTag, type ParsedLine } from './wire/line-protocol.js';
 export { eventSubject, eventMsgId, assertClusterToken, assertSubjectPrefix, isValidSubjectToken, SubjectError } from './wire/subject.js';
 export { encodeEventMessage, decodeEventMessage, type EventMessage, type MessageFormat } from './wire/message.js';
