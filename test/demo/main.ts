@@ -241,7 +241,8 @@ async function maybeMetricsLine(): Promise<void> {
 // ---------------------------------------------------------------------------------------------
 // main
 
-interface DemoResult {
+/** What a demo run reports (also read by test/e2e/demo.test.ts from its JSON output). */
+export interface DemoResult {
   mode: 'slurm' | 'replay';
   dir: string;
   submitted: number;

@@ -8,20 +8,8 @@ import { describe, test, type TestContext } from 'node:test';
 import { leftoverStepds } from '../slurm/cluster.js';
 import { ROOT, pidAlive } from './stack.js';
 import { writeResults } from './common.js';
+import type { DemoResult } from '../demo/main.js';
 
-interface DemoResult {
-  mode: 'slurm' | 'replay';
-  dir: string;
-  submitted: number;
-  delivered: number;
-  neverStarted: number;
-  problems: string[];
-  pids: number[];
-  clusterBase?: string;
-  clusterPids?: number[];
-  latencyMs?: { median?: number; max?: number; n: number };
-  exitCode: number;
-}
 
 interface Run {
   code: number | null;
